@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+
+namespace GuestChat.E2E.Browser;
+
+/// <summary>Starts the machine's Debian Chromium through Playwright; Playwright never downloads a browser here.</summary>
+public static class ChromiumLauncher
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private static readonly string[] s_args =
+    [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+    ];
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Args = s_args,
+            });
+            return (playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+}
