@@ -1,0 +1,117 @@
+import { useId, useState } from 'preact/hooks';
+import { guestNameProblem, GUEST_NAME_MAX } from '../../shared/display-name';
+import { DEFAULT_INACTIVITY_DAYS } from '../../shared/time';
+import { JoinError, joinChat } from '../../guest/join';
+import type { GuestDb, GuestRecord } from '../../storage/guest-db';
+import { guestApi, type PublicInvitation } from '../../transport/guest-api';
+import { Logo } from '../common/Logo';
+import type { LinkProblem } from './link-problems';
+
+interface InvitePageProps {
+  db: GuestDb;
+  invitation: PublicInvitation;
+  linkSecret: string;
+  onJoined: (record: GuestRecord) => void;
+  onProblem: (problem: LinkProblem) => void;
+}
+
+/** Who invites, what this is, a display name and the terms: nothing is used up before "Join chat". */
+export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onProblem }: InvitePageProps) {
+  const [invitation, setInvitation] = useState(initial);
+  const [name, setName] = useState('');
+  const [accepted, setAccepted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [nameError, setNameError] = useState('');
+  const [error, setError] = useState('');
+  const id = useId();
+
+  const join = async (event: Event) => {
+    event.preventDefault();
+    const problem = guestNameProblem(name);
+    setNameError(problem ?? '');
+    setError(accepted ? '' : 'Please accept the Terms of Service to join.');
+    if (problem || !accepted) return;
+    setBusy(true);
+    try {
+      onJoined(await joinChat(db, linkSecret, invitation, name.trim()));
+    } catch (e) {
+      setBusy(false);
+      if (!(e instanceof JoinError)) {
+        setError('Joining did not work. Please try again.');
+        return;
+      }
+      if (e.problem) return onProblem(e.problem);
+      if (e.termsChanged) {
+        setAccepted(false);
+        try {
+          setInvitation(await guestApi.publicInvitation(invitation.id));
+        } catch {
+          // The next attempt fetches it again.
+        }
+      }
+      setError(e.message);
+    }
+  };
+
+  return (
+    <main class="guest-page">
+      <div class="card guest-card">
+        <Logo />
+        <h1 class="guest-title" dir="auto">
+          {`${invitation.inviterName} invited you to a private chat`}
+        </h1>
+        <p class="guest-intro">
+          No account needed: you chat right here in your browser. Messages are end-to-end encrypted, and the chat
+          ends after {DEFAULT_INACTIVITY_DAYS} days without messages.
+        </p>
+        <form class="form" onSubmit={join} noValidate>
+          <div class="field">
+            <label for={`${id}-name`}>Display name</label>
+            <input
+              id={`${id}-name`}
+              name="displayName"
+              autocomplete="nickname"
+              maxLength={GUEST_NAME_MAX}
+              required
+              value={name}
+              dir="auto"
+              aria-invalid={nameError ? true : undefined}
+              aria-describedby={`${id}-name-hint${nameError ? ` ${id}-name-error` : ''}`}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+            <p id={`${id}-name-hint`} class="field-hint" dir="auto">
+              {`The name ${invitation.inviterName} will see.`}
+            </p>
+            {nameError && (
+              <p id={`${id}-name-error`} class="field-error">
+                {nameError}
+              </p>
+            )}
+          </div>
+          <div class="check">
+            <input
+              id={`${id}-terms`}
+              type="checkbox"
+              checked={accepted}
+              onChange={(e) => setAccepted(e.currentTarget.checked)}
+            />
+            <label for={`${id}-terms`}>
+              I accept the{' '}
+              <a href="/terms" target="_blank" rel="noopener">
+                Terms of Service
+              </a>
+            </label>
+          </div>
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" class="button primary block" disabled={busy}>
+            {busy ? 'Joining…' : 'Join chat'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}
