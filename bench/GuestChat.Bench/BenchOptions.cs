@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace GuestChat.Bench;
+
+/// <summary>The benchmark's settings: a full run by default, a short one with --quick, each figure overridable.</summary>
+public sealed record BenchOptions
+{
+    public static readonly string[] AllScenarios = ["cold-start", "idle", "relay", "peer", "guest-page", "crypto"];
+
+    public bool Quick { get; init; }
+
+    /// <summary>Member/guest pairs exchanging messages in the relay scenario.</summary>
+    public int Pairs { get; init; } = 1_000;
+
+    /// <summary>Idle authenticated sockets held open during the relay scenario.</summary>
+    public int IdleDuringRelay { get; init; } = 10_000;
+
+    /// <summary>Socket counts at which the idle scenario measures memory.</summary>
+    public IReadOnlyList<int> IdleCounts { get; init; } = [10_000, 50_000];
+
+    /// <summary>Offered rates in messages per second, ascending; the run stops at the first the relay cannot sustain.</summary>
+    public IReadOnlyList<int> Rates { get; init; } = [1_000, 5_000, 10_000, 20_000, 30_000, 40_000, 60_000];
+
+    public TimeSpan StepDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Measured page loads (and cold starts) per condition; the median is reported.</summary>
+    public int Repetitions { get; init; } = 5;
+
+    /// <summary>Encrypt+decrypt rounds in the crypto scenario.</summary>
+    public int CryptoMessages { get; init; } = 2_000;
+
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);
+
+    /// <summary>A hard bound on the whole run: past it everything is stopped.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(40);
+
+    public bool Runs(string scenario) => Scenarios.Contains(scenario);
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = args.Contains("--quick") ? QuickDefaults() : new BenchOptions();
+        for (var index = 0; index < args.Count; index++)
+        {
+            var name = args[index];
+            if (name == "--quick") continue;
+            if (index + 1 >= args.Count) throw new ArgumentException($"{name} needs a value.");
+            var value = args[++index];
+            options = name switch
+            {
+                "--pairs" => options with { Pairs = Positive(name, value) },
+                "--idle" => options with { IdleDuringRelay = NonNegative(name, value) },
+                "--idle-counts" => options with { IdleCounts = List(name, value) },
+                "--rates" => options with { Rates = [.. List(name, value).Order()] },
+                "--duration" => options with { StepDuration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--repetitions" => options with { Repetitions = Positive(name, value) },
+                "--crypto-messages" => options with { CryptoMessages = Positive(name, value) },
+                "--scenarios" => options with { Scenarios = Scenario(value) },
+                "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
+                _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
+            };
+        }
+        return options;
+    }
+
+    public const string Usage =
+        "Options: --quick, --pairs N, --idle N, --idle-counts N,N, --rates N,N, --duration SECONDS, --repetitions N, " +
+        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS";
+
+    private static BenchOptions QuickDefaults() => new()
+    {
+        Quick = true,
+        Pairs = 100,
+        IdleDuringRelay = 1_000,
+        IdleCounts = [2_000],
+        Rates = [1_000, 5_000, 10_000],
+        StepDuration = TimeSpan.FromSeconds(3),
+        Repetitions = 2,
+        CryptoMessages = 300,
+        Deadline = TimeSpan.FromSeconds(115),
+    };
+
+    private static HashSet<string> Scenario(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var unknown = names.Except(AllScenarios).ToList();
+        return unknown.Count == 0 ? names : throw new ArgumentException($"Unknown scenario {string.Join(", ", unknown)}.");
+    }
+
+    private static List<int> List(string name, string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part => Positive(name, part.Trim()))];
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"{name} needs a positive whole number, not '{value}'.");
+
+    private static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= 0
+            ? number
+            : throw new ArgumentException($"{name} needs a whole number, not '{value}'.");
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using GuestChat.Bench.Clients;
+using GuestChat.Bench.Hosting;
+using GuestChat.Bench.Reporting;
+using Microsoft.Playwright;
+
+namespace GuestChat.Bench.Browser;
+
+/// <summary>
+/// The guest's first visit, in headless Chromium against the real server, with a genuine invitation made by the
+/// web app's crypto (so the page verifies a real bundle). Each load uses a fresh browser context (empty cache
+/// and storage). Times are the page's own clock (0 = navigation start), marked by a MutationObserver:
+/// <list type="bullet">
+/// <item><c>form_ready_ms</c>: navigation → the invitation is shown ("… invited you to a private chat") with its
+/// <b>Join chat</b> button;</item>
+/// <item><c>join_ms</c>: the click on <b>Join chat</b> → the chat view ("You are chatting as a guest");</item>
+/// <item><c>chat_ready_ms</c> = form_ready_ms + join_ms: the page's own time to chat-ready, leaving out the
+/// person typing a name and ticking the terms (here Playwright).</item>
+/// </list>
+/// The page weight is the JavaScript and CSS that the served guest.html references, each gzipped at level 9,
+/// and, as a check, every script and stylesheet the browser actually fetched up to chat-ready.
+/// </summary>
+public static class GuestPageScenario
+{
+    private const string MarksScript = """
+        (() => {
+          const marks = {};
+          Object.defineProperty(window, '__guestChatBenchMarks', { value: marks });
+          const joinButton = () => Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Join chat');
+          const check = () => {
+            const text = document.body ? document.body.textContent : '';
+            if (marks.form === undefined && joinButton() !== undefined && text.includes('invited you to a private chat')) marks.form = performance.now();
+            if (marks.chat === undefined && text.includes('You are chatting as a guest')) marks.chat = performance.now();
+          };
+          new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+          document.addEventListener('click', (event) => {
+            const button = event.target instanceof Element ? event.target.closest('button') : null;
+            if (marks.click === undefined && button !== null && button.textContent.trim() === 'Join chat') marks.click = performance.now();
+          }, true);
+        })();
+        """;
+
+    public static async Task RunAsync(BenchOptions options, BenchReport report, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var script = await CryptoPage.BuildAsync(progress, cancellationToken);
+        progress.WriteLine("guest page: starting the server and Chromium");
+        await using var server = await GuestChatServer.StartAsync(cancellationToken);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var api = new GuestChatApi(http, server.Origin);
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var memberContext = await chromium.Browser.NewContextAsync();
+        var member = await CryptoPage.OpenAsync(memberContext, script);
+        var cookie = await api.CreateMemberAsync("page_member", "Ada Lovelace", Frames.RandomBase64Url(18), cancellationToken);
+        var deviceId = await api.RegisterDeviceAsync(cookie, await member.EvaluateAsync<string>("() => window.guestChatBench.createDevice()"),
+            cancellationToken);
+
+        async Task<string> NewLinkAsync()
+        {
+            var invitation = await api.CreateInvitationAsync(cookie, deviceId, cancellationToken);
+            var made = await member.EvaluateAsync<JsonElement>("([id, expiresAt]) => window.guestChatBench.createInvitation(id, expiresAt)",
+                new object[] { invitation.Id, invitation.ExpiresAt });
+            await api.UploadBundleAsync(cookie, invitation.Id, new BundleRequest(made.GetProperty("bundle").GetString()!,
+                made.GetProperty("bundleTag").GetString()!, made.GetProperty("claimVerifier").GetString()!), cancellationToken);
+            return new Uri(server.BaseAddress, $"/i/{invitation.Id}#{made.GetProperty("linkSecret").GetString()}").ToString();
+        }
+
+        var firstLink = await NewLinkAsync();
+        var weight = await PageWeight.OfGuestPageAsync(http, new Uri(firstLink).GetLeftPart(UriPartial.Path), cancellationToken);
+        progress.WriteLine("guest page: warm-up load");
+        var warmUp = await LoadAsync(chromium.Browser, firstLink, 1);
+        var loaded = await PageWeight.OfAssetsAsync(http, warmUp.Assets, cancellationToken);
+
+        foreach (var (condition, throttle) in new[] { ("loopback", 1.0), ("loopback_cpu4x", 4.0) })
+        {
+            var loads = new List<Load>();
+            for (var run = 0; run < options.Repetitions; run++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                loads.Add(await LoadAsync(chromium.Browser, await NewLinkAsync(), throttle));
+            }
+            progress.WriteLine($"guest page: {condition} measured {loads.Count} loads");
+            report.Add("guest-page", ("condition", condition), ("cpu_throttle", throttle), ("runs", loads.Count),
+                ("chat_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs + load.JoinMs))),
+                ("chat_ready_max_ms", loads.Max(load => load.FormMs + load.JoinMs)),
+                ("form_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs))),
+                ("join_ms", BenchmarkRun.Median(loads.Select(load => load.JoinMs))),
+                ("dom_content_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.DomContentLoadedMs))),
+                ("js_css_gzip_bytes", weight.GzipBytes), ("js_css_raw_bytes", weight.RawBytes), ("assets", weight.Count),
+                ("loaded_js_css_gzip_bytes", loaded.GzipBytes), ("loaded_assets", loaded.Count));
+        }
+    }
+
+    private static async Task<Load> LoadAsync(IBrowser browser, string link, double throttle)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var assets = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Request.ResourceType is "script" or "stylesheet") lock (assets) assets.Add(response.Url);
+        };
+        await Chromium.ThrottleCpuAsync(context, page, throttle);
+        await page.AddInitScriptAsync(MarksScript);
+        await page.GotoAsync(link, new PageGotoOptions { Timeout = 60_000 });
+        var join = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Join chat", Exact = true });
+        await join.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        await page.GetByLabel("Display name", new PageGetByLabelOptions { Exact = true }).FillAsync("Grace");
+        await page.GetByRole(AriaRole.Checkbox).First.CheckAsync();
+        await join.ClickAsync();
+        await page.GetByText("You are chatting as a guest").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        var marks = await page.EvaluateAsync<JsonElement>("""
+            () => ({ ...window.__guestChatBenchMarks,
+                     dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0 })
+            """);
+        double Mark(string name) => marks.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble()
+            : throw new InvalidOperationException($"The guest page never reached the '{name}' mark.");
+        lock (assets) return new Load(Mark("form"), Mark("chat") - Mark("click"), Mark("dcl"), [.. assets]);
+    }
+
+    private sealed record Load(double FormMs, double JoinMs, double DomContentLoadedMs, IReadOnlyList<string> Assets);
+}

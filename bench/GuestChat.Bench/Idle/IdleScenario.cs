@@ -1,0 +1,60 @@
+using GuestChat.Bench.Clients;
+using GuestChat.Bench.Measurement;
+
+namespace GuestChat.Bench.Idle;
+
+/// <summary>Memory of the relay process at a number of authenticated idle sockets, against its own baseline.</summary>
+public sealed record IdleResult(string Target, int Requested, int Sockets, long BaselineRssBytes, long RssBytes, double BytesPerSocket, string CappedBy);
+
+/// <summary>
+/// Opens authenticated idle sockets in steps (each waits for its <c>ready</c>), lets the process settle, and
+/// divides the growth of its resident memory by the number of sockets. The sockets answer pings, as a
+/// browser does, and send nothing else. The first <c>keep</c> sockets stay open for the relay scenario.
+/// </summary>
+public static class IdleScenario
+{
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
+    private const int IdleReceiveBuffer = 512;
+
+    public static async Task<(List<IdleResult> Results, BenchSocket[] Kept)> RunAsync(RelayTarget target, IReadOnlyList<int> counts, int cap,
+        int keep, LoopbackConnector connector, TextWriter progress, CancellationToken cancellationToken)
+    {
+        await Task.Delay(s_settle, cancellationToken);
+        var baseline = ProcessSample.Read(target.ProcessId);
+        var results = new List<IdleResult>();
+        var open = new List<BenchSocket>();
+        try
+        {
+            foreach (var requested in counts.Order())
+            {
+                var wanted = Math.Min(requested, Math.Min(cap, target.Idle.Count));
+                var cappedBy = wanted >= requested ? "none" : wanted == cap ? "open-file-limit" : "identities";
+                if (wanted > open.Count)
+                {
+                    progress.WriteLine($"  {target.Name}: opening idle sockets {open.Count + 1}..{wanted}");
+                    open.AddRange(await SocketPool.ConnectAsync([.. target.Idle.Skip(open.Count).Take(wanted - open.Count)],
+                        target.Origin, null, connector, IdleReceiveBuffer, cancellationToken));
+                }
+                await Task.Delay(s_settle, cancellationToken);
+                var sample = ProcessSample.Read(target.ProcessId);
+                var closed = open.Count(socket => socket.Failure is not null);
+                if (closed > 0) progress.WriteLine($"  {target.Name}: {closed} idle sockets were closed by the server");
+                results.Add(new IdleResult(target.Name, requested, open.Count - closed, baseline.RssBytes, sample.RssBytes,
+                    (sample.RssBytes - baseline.RssBytes) / (double)Math.Max(1, open.Count - closed), cappedBy));
+            }
+            var kept = open.Take(keep).ToArray();
+            await SocketPool.CloseAsync(open.Skip(keep));
+            if (kept.Length < keep)
+            {
+                kept = [.. kept, .. await SocketPool.ConnectAsync([.. target.Idle.Skip(kept.Length).Take(keep - kept.Length)],
+                    target.Origin, null, connector, IdleReceiveBuffer, cancellationToken)];
+            }
+            return (results, kept);
+        }
+        catch
+        {
+            await SocketPool.CloseAsync(open);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using GuestChat.Bench.Clients;
+using GuestChat.Bench.Measurement;
+
+namespace GuestChat.Bench.Relay;
+
+/// <summary>What one offered rate achieved against one relay.</summary>
+public sealed record RelayStepResult(
+    string Target, int Offered, double DurationSeconds, long Sent, long Delivered, double DeliveredPerSecond,
+    double P50Ms, double P99Ms, double P999Ms, double MaxMs, double StoredP99Ms,
+    long Lost, long Duplicates, long Errors, int ClosedSockets,
+    double ServerCores, double ServerCpuMicrosecondsPerMessage, long ServerRssBytes, double BenchCores)
+{
+    /// <summary>The relay did not keep up: it fell behind the offered rate, lost messages or queued for over a second.</summary>
+    public bool Saturated => DeliveredPerSecond < 0.9 * Offered || Lost > 0 || P99Ms > 1000;
+}
+
+/// <summary>
+/// Offers messages open-loop at a fixed rate: a scheduler thread hands message i to its sender at
+/// start + i / rate whatever happened before, round-robin over the pairs and alternating direction.
+/// Latency is measured from that intended time to the arrival at the other party.
+/// </summary>
+public sealed class RelayLoad : IFrameHandler
+{
+    private RelayStep? _current;
+    private long _nextIndex = 1;
+
+    public void OnFrame(BenchSocket socket, in IncomingFrame frame, long receivedTimestamp) =>
+        Volatile.Read(ref _current)?.OnFrame(frame, receivedTimestamp);
+
+    public async Task<RelayStepResult> RunAsync(string target, int processId, IReadOnlyList<(BenchSocket First, BenchSocket Second)> pairs,
+        IReadOnlyList<BenchSocket> watched, int rate, TimeSpan duration, TimeSpan drainLimit, CancellationToken cancellationToken)
+    {
+        var count = (int)Math.Max(1, Math.Round(rate * duration.TotalSeconds));
+        var step = new RelayStep(_nextIndex, count);
+        _nextIndex += count;
+        Volatile.Write(ref _current, step);
+
+        var serverBefore = ProcessSample.Read(processId);
+        var benchBefore = ProcessSample.Read(Environment.ProcessId);
+        var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scheduler = new Thread(() => Schedule(step, pairs, rate, start, scheduled, cancellationToken))
+        {
+            IsBackground = true,
+            Name = "relay scheduler",
+        };
+        scheduler.Start();
+        await scheduled.Task;
+
+        // Drain: wait for the stragglers, bounded in time and ended early when nothing moves any more.
+        var drainDeadline = Stopwatch.GetTimestamp() + (long)(drainLimit.TotalSeconds * Stopwatch.Frequency);
+        long lastSeen = -1;
+        var lastProgress = Stopwatch.GetTimestamp();
+        while (step.DeliveredCount < count && Stopwatch.GetTimestamp() < drainDeadline)
+        {
+            await Task.Delay(20, cancellationToken);
+            if (step.DeliveredCount != lastSeen)
+            {
+                lastSeen = step.DeliveredCount;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(3))
+            {
+                break;
+            }
+        }
+        var serverAfter = ProcessSample.Read(processId);
+        var benchAfter = ProcessSample.Read(Environment.ProcessId);
+        await Task.Delay(200, cancellationToken); // let the last stored answers arrive before the step is dropped
+        Volatile.Write(ref _current, null);
+
+        var delivered = step.DeliveredCount;
+        var lastDelivery = step.LastDeliveryTimestamp;
+        var elapsed = Math.Max(duration.TotalSeconds, lastDelivery == 0 ? 0 : (lastDelivery - start) / (double)Stopwatch.Frequency);
+        return new RelayStepResult(
+            target, rate, duration.TotalSeconds, count, delivered, delivered / elapsed,
+            step.Delivery.PercentileMilliseconds(50), step.Delivery.PercentileMilliseconds(99), step.Delivery.PercentileMilliseconds(99.9),
+            step.Delivery.MaxMilliseconds, step.Stored.PercentileMilliseconds(99),
+            count - delivered, step.Duplicates, step.Errors, watched.Count(socket => socket.Failure is not null),
+            ProcessSample.CoresBetween(serverBefore, serverAfter),
+            delivered == 0 ? 0 : (serverAfter.CpuSeconds - serverBefore.CpuSeconds) * 1e6 / delivered,
+            serverAfter.RssBytes, ProcessSample.CoresBetween(benchBefore, benchAfter));
+    }
+
+    private static void Schedule(RelayStep step, IReadOnlyList<(BenchSocket First, BenchSocket Second)> pairs, int rate, long start,
+        TaskCompletionSource done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ticksPerMessage = Stopwatch.Frequency / (double)rate;
+            for (var offset = 0; offset < step.MessageCount; offset++)
+            {
+                var intended = start + (long)(offset * ticksPerMessage);
+                while (Stopwatch.GetTimestamp() < intended)
+                {
+                    if (cancellationToken.IsCancellationRequested) return;
+                    Thread.Sleep(1); // never spin: the generator shares two cores with the server
+                }
+                step.Schedule(offset, intended);
+                var pair = pairs[offset % pairs.Count];
+                var sender = (offset / pairs.Count % 2) == 0 ? pair.First : pair.Second;
+                sender.Send(step.FirstIndex + offset);
+            }
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using GuestChat.Bench.Clients;
+
+namespace GuestChat.Bench.Relay;
+
+/// <summary>
+/// Drives one relay through ascending offered rates over its connected pairs (with its idle sockets held
+/// open by the caller), after an unreported warm-up, and stops at the first rate it cannot sustain.
+/// </summary>
+public static class RelayScenario
+{
+    private const int PairReceiveBuffer = 16 * 1024;
+
+    public static async Task<List<RelayStepResult>> RunAsync(RelayTarget target, IReadOnlyList<BenchSocket> idle, BenchOptions options,
+        LoopbackConnector connector, TextWriter progress, Action<RelayStepResult> onStep, CancellationToken cancellationToken)
+    {
+        var load = new RelayLoad();
+        progress.WriteLine($"  {target.Name}: connecting {target.Pairs.Count} pairs");
+        var sockets = await SocketPool.ConnectAsync([.. target.Pairs.SelectMany(pair => new[] { pair.First, pair.Second })],
+            target.Origin, load, connector, PairReceiveBuffer, cancellationToken);
+        var results = new List<RelayStepResult>();
+        try
+        {
+            var pairs = Enumerable.Range(0, target.Pairs.Count).Select(index => (sockets[2 * index], sockets[(2 * index) + 1])).ToList();
+            IReadOnlyList<BenchSocket> watched = [.. sockets, .. idle];
+            var drain = options.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15);
+            var warmUp = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
+            progress.WriteLine($"  {target.Name}: warm-up");
+            await load.RunAsync(target.Name, target.ProcessId, pairs, watched, Math.Min(options.Rates[0], 2_000), warmUp, drain, cancellationToken);
+            foreach (var rate in options.Rates)
+            {
+                progress.WriteLine($"  {target.Name}: offering {rate} msgs/s for {options.StepDuration.TotalSeconds} s");
+                var result = await load.RunAsync(target.Name, target.ProcessId, pairs, watched, rate, options.StepDuration, drain, cancellationToken);
+                results.Add(result);
+                onStep(result);
+                if (result.Saturated || result.ClosedSockets > 0) break;
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            return results;
+        }
+        finally
+        {
+            await SocketPool.CloseAsync(sockets);
+        }
+    }
+}
