@@ -8,7 +8,9 @@ import type { Entropy, KeyPair } from '../entropy';
 import { acceptClaimWith, claimInvitationWith, type Claim } from '../handshake';
 import { createDeviceIdentityWith, type DeviceIdentity } from '../identity';
 import { createInvitationWith, openInvitation, type CreatedInvitation } from '../invitation';
-import { buf, hmacWithRawKey, importPrivateScalar } from '../primitives';
+import { encodeMessageHeader } from '../envelope';
+import { aesGcmEncrypt, buf, hmacWithRawKey, importAesKey, importPrivateScalar } from '../primitives';
+import { nextSendingKey } from '../ratchet';
 import type { Session } from '../session';
 
 const subtle = globalThis.crypto.subtle;
@@ -181,4 +183,34 @@ export async function reasonOf(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
   throw new Error('expected a CryptoError, but the call succeeded');
+}
+
+/**
+ * Encrypts arbitrary plaintext bytes as the session's next stored message, exactly as a peer running other
+ * (newer, or hostile) software could: the way to test what a receiver does with payloads it must not accept.
+ */
+export async function sealRaw(session: Session, plaintext: Uint8Array): Promise<{ session: Session; envelope: Uint8Array }> {
+  const step = await nextSendingKey(session.ratchet);
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  const header = encodeMessageHeader({
+    sender: session.role,
+    ratchetKey: step.ratchetKey,
+    previousCount: step.previousCount,
+    count: step.count,
+    nonce,
+  });
+  const sealed = await aesGcmEncrypt(await importAesKey(step.messageKey), nonce, plaintext, concatBytes(session.transcriptHash, header));
+  return { session: { ...session, ratchet: step.state }, envelope: concatBytes(header, sealed) };
+}
+
+/** Returns a copy of `bytes` with bit `bit` (0 = most significant bit of byte 0) flipped. */
+export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
+  const copy = bytes.slice();
+  copy[bit >> 3]! ^= 0x80 >> (bit & 7);
+  return copy;
+}
+
+/** A text payload with a fresh id. */
+export function text(body: string, sentAt = NOW): { kind: 'text'; id: string; text: string; sentAt: number } {
+  return { kind: 'text', id: randomId(), text: body, sentAt };
 }
