@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { tickOf, type LocalMessage } from '../../chat/model';
 import { formatClock, formatFull } from '../../shared/time';
@@ -8,7 +9,7 @@ interface MessageListProps {
   deliveredSeq: number;
   peerName: string;
   /** Shown when there are no messages yet. */
-  emptyText: string;
+  emptyText: ComponentChildren;
 }
 
 /** The conversation: a live log, so that new messages are announced; every text is rendered as text. */
@@ -32,7 +33,7 @@ export function MessageList({ messages, deliveredSeq, peerName, emptyText }: Mes
   return (
     <div class="messages-scroller" ref={scroller} onScroll={onScroll}>
       <div class="messages" role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation">
-        {messages.length === 0 && <p class="messages-empty">{emptyText}</p>}
+        {messages.length === 0 && emptyText && <p class="messages-empty">{emptyText}</p>}
         {messages.map((m) => {
           const day = new Date(m.sentAt).toDateString();
           const separator = day !== previousDay ? <DaySeparator at={m.sentAt} /> : null;

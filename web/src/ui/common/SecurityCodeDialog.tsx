@@ -40,7 +40,7 @@ export function SecurityCodeDialog({ session, peerName, onClose }: SecurityCodeD
   return (
     <Dialog title="Security code" onClose={onClose}>
       <p class="dialog-text">
-        Compare these numbers with {peerName}, in person or on a call. If they match on both screens, nobody
+        Compare these numbers with <bdi>{peerName}</bdi>, in person or on a call. If they match on both screens, nobody
         else can read your messages.
       </p>
       {groups && (

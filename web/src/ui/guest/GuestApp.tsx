@@ -92,7 +92,10 @@ async function boot(link: OpenedLink): Promise<Screen> {
   if (!link.invitationId) return { kind: 'problem', problem: 'invalid' };
   const db = await GuestDb.open();
   const record = await db.guest();
-  if (record && record.invitationId === link.invitationId) return resume(db, record);
+  if (record && record.invitationId === link.invitationId) {
+    forgetLinkSecret(); // already joined: the secret is not needed again
+    return resume(db, record);
+  }
   if (!link.linkSecret) return { kind: 'problem', problem: 'invalid' };
   try {
     const invitation = await guestApi.publicInvitation(link.invitationId);

@@ -65,7 +65,15 @@ export function GuestChatView({ runtime, onLeft }: GuestChatViewProps) {
         messages={messages}
         deliveredSeq={cursor.deliveredSeq}
         peerName={record.memberName}
-        emptyText={loaded ? `Say hello to ${record.memberName}. Only the two of you can read this chat.` : ''}
+        emptyText={
+          loaded ? (
+            <>
+              Say hello to <bdi>{record.memberName}</bdi>. Only the two of you can read this chat.
+            </>
+          ) : (
+            ''
+          )
+        }
       />
       <footer class="chat-foot">
         {active ? (
@@ -106,8 +114,9 @@ function LeaveDialog({ memberName, onCancel, onLeave }: { memberName: string; on
   };
   return (
     <Dialog title="Leave this chat?" onClose={onCancel}>
-      <p class="dialog-text" dir="auto">
-        {`The chat ends for you and for ${memberName}, and everything it left in this browser is deleted. This cannot be undone.`}
+      <p class="dialog-text">
+        The chat ends for you and for <bdi>{memberName}</bdi>, and everything it left in this browser is deleted. This
+        cannot be undone.
       </p>
       {error && (
         <p class="form-error" role="alert">

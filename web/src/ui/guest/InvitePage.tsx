@@ -57,8 +57,8 @@ export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onPr
     <main class="guest-page">
       <div class="card guest-card">
         <Logo />
-        <h1 class="guest-title" dir="auto">
-          {`${invitation.inviterName} invited you to a private chat`}
+        <h1 class="guest-title">
+          <bdi>{invitation.inviterName}</bdi> invited you to a private chat
         </h1>
         <p class="guest-intro">
           No account needed: you chat right here in your browser. Messages are end-to-end encrypted, and the chat
@@ -79,8 +79,8 @@ export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onPr
               aria-describedby={`${id}-name-hint${nameError ? ` ${id}-name-error` : ''}`}
               onInput={(e) => setName(e.currentTarget.value)}
             />
-            <p id={`${id}-name-hint`} class="field-hint" dir="auto">
-              {`The name ${invitation.inviterName} will see.`}
+            <p id={`${id}-name-hint`} class="field-hint">
+              The name <bdi>{invitation.inviterName}</bdi> will see.
             </p>
             {nameError && (
               <p id={`${id}-name-error`} class="field-error">

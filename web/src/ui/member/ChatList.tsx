@@ -42,7 +42,7 @@ export function ChatList({ snapshot, deviceId, selected, now, onShowLink, onCanc
       )}
       {chats.length > 0 && (
         <nav class="list-section" aria-labelledby="chats-heading">
-          <h2 id="chats-heading" class="list-heading">
+          <h2 id="chats-heading" class={snapshot.pending.length > 0 ? 'list-heading' : 'visually-hidden'}>
             Chats
           </h2>
           <ul class="chat-list">
@@ -103,8 +103,14 @@ function PendingItem({ invitation, now, onShowLink, onCancel }: PendingItemProps
         </svg>
       </span>
       <span class="pending-main">
-        <span id={titleId} class="pending-title" dir="auto">
-          {invitation.guestName ? `Waiting for ${invitation.guestName}` : 'Waiting for the guest'}
+        <span id={titleId} class="pending-title">
+          {invitation.guestName ? (
+            <>
+              Waiting for <bdi>{invitation.guestName}</bdi>
+            </>
+          ) : (
+            'Waiting for the guest'
+          )}
         </span>
         <span class="pending-sub">
           {countdown ?? `Link made ${formatListTime(invitation.createdAt, now)}`}

@@ -100,7 +100,9 @@ export function ChatView({ runtime, chat, typing, now, onBack, onNewLink }: Chat
           <circle class="stroke" cx="12" cy="12" r="9" />
           <path class="stroke" d="M12 11v5M12 8v.1" />
         </svg>
-        <span dir="auto">{`${chat.guestName} is not registered on GuestChat`}</span>
+        <span>
+          <bdi>{chat.guestName}</bdi> is not registered on GuestChat
+        </span>
       </p>
       {actionError && (
         <p class="form-error chat-error" role="alert">
@@ -118,7 +120,7 @@ export function ChatView({ runtime, chat, typing, now, onBack, onNewLink }: Chat
       <footer class="chat-foot">
         {chat.state === 'blocked' && (
           <p class="foot-note" role="status">
-            You blocked {chat.guestName}. What they send now is never delivered, not even after you unblock.
+            You blocked <bdi>{chat.guestName}</bdi>. What they send now is never delivered, not even after you unblock.
           </p>
         )}
         {chat.state === 'expired' && (
@@ -131,7 +133,7 @@ export function ChatView({ runtime, chat, typing, now, onBack, onNewLink }: Chat
         )}
         {chat.state === 'ended' && (
           <p class="foot-note" role="status">
-            {chat.guestName} left this chat. It is kept on this device, read only.
+            <bdi>{chat.guestName}</bdi> left this chat. It is kept on this device, read only.
           </p>
         )}
         {!onThisDevice && <p class="foot-note">This chat belongs to another of your devices.</p>}

@@ -58,9 +58,13 @@ export function InviteDialog({ runtime, existing, guestName, onClose }: InviteDi
         <div class="invite">
           <div class="invite-main">
             <p class="dialog-text">
-              {forName
-                ? `Send this link to ${forName} to start a new chat.`
-                : 'Send this link to the person you want to chat with, by text message or e-mail.'}{' '}
+              {forName ? (
+                <>
+                  Send this link to <bdi>{forName}</bdi> to start a new chat.
+                </>
+              ) : (
+                'Send this link to the person you want to chat with, by text message or e-mail.'
+              )}{' '}
               They need no account, and your messages are end-to-end encrypted.
             </p>
             <div class="field">
@@ -101,7 +105,7 @@ export function InviteDialog({ runtime, existing, guestName, onClose }: InviteDi
             </p>
           </div>
           <div class="invite-qr">
-            <QrCode text={invitation.link} label="QR code of the invitation link" />
+            <QrCode text={invitation.link} label="QR code for phones to scan" />
             <p class="invite-qr-caption">Or let them scan this code with their phone's camera.</p>
           </div>
         </div>
