@@ -214,3 +214,39 @@ export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
 export function text(body: string, sentAt = NOW): { kind: 'text'; id: string; text: string; sentAt: number } {
   return { kind: 'text', id: randomId(), text: body, sentAt };
 }
+
+/** An Entropy that hands out exactly the given keys and byte strings, in order; anything else is a test failure. */
+export class ReplayEntropy implements Entropy {
+  private readonly keys: { d: Uint8Array; publicKey: Uint8Array }[];
+  private readonly bytes: Uint8Array[];
+
+  constructor(keys: readonly { d: Uint8Array; publicKey: Uint8Array }[], bytes: readonly Uint8Array[] = []) {
+    this.keys = [...keys];
+    this.bytes = [...bytes];
+  }
+
+  async randomBytes(length: number): Promise<Uint8Array> {
+    const next = this.bytes.shift();
+    if (!next || next.length !== length) throw new Error(`replay: no ${length}-byte value left`);
+    return next;
+  }
+
+  private async keyPair(kind: 'ECDH' | 'ECDSA'): Promise<KeyPair> {
+    const next = this.keys.shift();
+    if (!next) throw new Error('replay: no key pair left');
+    return { privateKey: await importPrivateScalar(kind, next.d, next.publicKey), publicKey: next.publicKey };
+  }
+
+  ecdhKeyPair(): Promise<KeyPair> {
+    return this.keyPair('ECDH');
+  }
+
+  ecdsaKeyPair(): Promise<KeyPair> {
+    return this.keyPair('ECDSA');
+  }
+
+  /** True when everything given was used. */
+  get exhausted(): boolean {
+    return this.keys.length === 0 && this.bytes.length === 0;
+  }
+}
