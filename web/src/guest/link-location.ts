@@ -33,3 +33,13 @@ export function takeLinkFromAddress(): OpenedLink {
 export function forgetLinkSecret(): void {
   history.replaceState(null, '', location.pathname + location.search);
 }
+
+/**
+ * Opening the link again in a tab already on this page only changes the fragment (no page load): load the
+ * page afresh, which reads the secret and takes it out of the address bar again.
+ */
+export function reloadOnNewFragment(): void {
+  window.addEventListener('hashchange', () => {
+    if (location.hash.length > 1) location.reload();
+  });
+}

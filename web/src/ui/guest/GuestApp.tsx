@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { takeLinkFromAddress, forgetLinkSecret, type OpenedLink } from '../../guest/link-location';
+import { forgetLinkSecret, reloadOnNewFragment, takeLinkFromAddress, type OpenedLink } from '../../guest/link-location';
 import { GuestRuntime } from '../../guest/runtime';
 import { holdTabLock } from '../../shared/tab-lock';
 import { GuestDb, type GuestRecord } from '../../storage/guest-db';
@@ -21,6 +21,7 @@ type Screen =
 
 // Read before anything renders: the secret leaves the address bar at once.
 const opened: OpenedLink = takeLinkFromAddress();
+reloadOnNewFragment();
 
 /** The guest page at /i/{id}: the invitation, the chat it opens, or why the link cannot be used. */
 export function GuestApp() {
