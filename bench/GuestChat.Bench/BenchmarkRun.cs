@@ -195,6 +195,7 @@ public static class BenchmarkRun
         ("lost", step.Lost), ("dup", step.Duplicates), ("errors", step.Errors), ("closed", step.ClosedSockets),
         ("server_cpu_pct", step.ServerCores * 100), ("server_cpu_us_per_msg", step.ServerCpuMicrosecondsPerMessage),
         ("server_rss_mb", step.ServerRssBytes / 1048576.0), ("bench_cpu_pct", step.BenchCores * 100),
+        ("other_cpu_pct", step.OtherCores * 100),
         ("pairs", pairs), ("idle", idle), ("duration_s", step.DurationSeconds),
     ];
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace GuestChat.Bench.Clients;
 
@@ -12,9 +12,11 @@ public interface IFrameHandler
 }
 
 /// <summary>
-/// One client WebSocket driven the way a real client drives it: one receive loop, one send loop fed by a
-/// channel (a WebSocket allows one send at a time), and every stored <c>message</c> acknowledged as soon as
-/// it arrives. Acknowledgements are cumulative, so while one is waiting to go out a later one replaces it.
+/// One client WebSocket driven the way a real client drives it: one receive loop, sends one at a time in
+/// order, and every stored <c>message</c> acknowledged as soon as it arrives (cumulatively: while one ack is
+/// waiting to go out, a later one replaces it). To keep the generator light on a machine it shares with the
+/// server, a send is written on the caller's thread when no other send is in progress (a socket write that
+/// fits the kernel buffer completes at once); otherwise it queues behind the one in progress.
 /// </summary>
 public sealed class BenchSocket : IAsyncDisposable
 {
@@ -22,12 +24,14 @@ public sealed class BenchSocket : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly IFrameHandler? _handler;
     private readonly byte[] _chatId;
-    private readonly Channel<long> _outgoing = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<long> _outgoing = new();
+    private readonly byte[] _sendBuffer = new byte[Frames.MaxSendFrameBytes];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly int _receiveBufferSize;
     private Task _receiving = Task.CompletedTask;
-    private Task _sending = Task.CompletedTask;
+    private int _sending;
+    private volatile bool _closed;
     private long _highestReceivedSeq;
     private long _ackedSeq;
     private int _ackQueued;
@@ -74,16 +78,19 @@ public sealed class BenchSocket : IAsyncDisposable
         }
         var bench = new BenchSocket(socket, chatId, handler, receiveBufferSize);
         bench._receiving = Task.Run(bench.ReceiveLoopAsync, CancellationToken.None);
-        bench._sending = Task.Run(bench.SendLoopAsync, CancellationToken.None);
         return bench;
     }
 
     /// <summary>Queues a stored <c>send</c> of benchmark message <paramref name="index"/> to this socket's chat.</summary>
-    public void Send(long index) => _outgoing.Writer.TryWrite(index);
+    public void Send(long index)
+    {
+        _outgoing.Enqueue(index);
+        StartSending();
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _outgoing.Writer.TryComplete();
+        _closed = true;
         try
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -98,7 +105,7 @@ public sealed class BenchSocket : IAsyncDisposable
         }
         await _stop.CancelAsync();
         _socket.Abort();
-        await Task.WhenAll(_receiving, _sending).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _socket.Dispose();
         _stop.Dispose();
     }
@@ -152,21 +159,30 @@ public sealed class BenchSocket : IAsyncDisposable
                 break;
             case FrameType.Message:
                 // A real client stores the message, then acknowledges everything up to its seq.
-                if (frame.Seq > _highestReceivedSeq) _highestReceivedSeq = frame.Seq;
-                if (Interlocked.Exchange(ref _ackQueued, 1) == 0) _outgoing.Writer.TryWrite(AckItem);
+                if (frame.Seq > _highestReceivedSeq) Volatile.Write(ref _highestReceivedSeq, frame.Seq);
+                if (Interlocked.Exchange(ref _ackQueued, 1) == 0)
+                {
+                    _outgoing.Enqueue(AckItem);
+                    StartSending();
+                }
                 break;
         }
         _handler?.OnFrame(this, frame, received);
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>Becomes the sender unless a send is in progress (that one will take the queued item too).</summary>
+    private void StartSending()
     {
-        var buffer = new byte[Frames.MaxSendFrameBytes];
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0) _ = DrainAsync();
+    }
+
+    private async Task DrainAsync()
+    {
         try
         {
-            while (await _outgoing.Reader.WaitToReadAsync(_stop.Token))
+            while (true)
             {
-                while (_outgoing.Reader.TryRead(out var item))
+                while (!_closed && _outgoing.TryDequeue(out var item))
                 {
                     int length;
                     if (item == AckItem)
@@ -175,14 +191,16 @@ public sealed class BenchSocket : IAsyncDisposable
                         var seq = Volatile.Read(ref _highestReceivedSeq);
                         if (seq <= _ackedSeq) continue;
                         _ackedSeq = seq;
-                        length = Frames.WriteAck(buffer, _chatId, seq);
+                        length = Frames.WriteAck(_sendBuffer, _chatId, seq);
                     }
                     else
                     {
-                        length = Frames.WriteSend(buffer, _chatId, item);
+                        length = Frames.WriteSend(_sendBuffer, _chatId, item);
                     }
-                    await _socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, true, _stop.Token);
+                    await _socket.SendAsync(_sendBuffer.AsMemory(0, length), WebSocketMessageType.Text, true, _stop.Token);
                 }
+                Volatile.Write(ref _sending, 0);
+                if (_closed || _outgoing.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)

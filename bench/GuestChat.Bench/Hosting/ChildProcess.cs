@@ -11,6 +11,9 @@ namespace GuestChat.Bench.Hosting;
 /// </summary>
 public sealed partial class ChildProcess : IAsyncDisposable
 {
+    /// <summary>The generator's own socket tuning (see Program.cs); never passed on to the processes it measures.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private const int MaxTailLines = 200;
     private const int SignalTerminate = 15;
     private static readonly ConcurrentDictionary<int, Process> s_running = new();
@@ -45,6 +48,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment.Remove(InlineCompletionsVariable);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -26,6 +26,21 @@ public sealed partial record ProcessSample(double CpuSeconds, long RssBytes, lon
         return new ProcessSample(ticks / s_clockTicksPerSecond, rss, peak, timestamp);
     }
 
+    /// <summary>The whole machine's busy CPU time so far (every process and the kernel), from /proc/stat.</summary>
+    public static ProcessSample ReadMachine()
+    {
+        var timestamp = Stopwatch.GetTimestamp();
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal ...
+        long busy = 0;
+        for (var index = 1; index < Math.Min(fields.Length, 9); index++)
+        {
+            if (index is 4 or 5) continue;
+            busy += long.Parse(fields[index], CultureInfo.InvariantCulture);
+        }
+        return new ProcessSample(busy / s_clockTicksPerSecond, 0, 0, timestamp);
+    }
+
     /// <summary>Cores used between two samples: 1.0 is one core busy for the whole interval.</summary>
     public static double CoresBetween(ProcessSample start, ProcessSample end)
     {

@@ -9,7 +9,7 @@ public sealed record RelayStepResult(
     string Target, int Offered, double DurationSeconds, long Sent, long Delivered, double DeliveredPerSecond,
     double P50Ms, double P99Ms, double P999Ms, double MaxMs, double StoredP99Ms,
     long Lost, long Duplicates, long Errors, int ClosedSockets,
-    double ServerCores, double ServerCpuMicrosecondsPerMessage, long ServerRssBytes, double BenchCores)
+    double ServerCores, double ServerCpuMicrosecondsPerMessage, long ServerRssBytes, double BenchCores, double OtherCores)
 {
     /// <summary>The relay did not keep up: it fell behind the offered rate, lost messages or queued for over a second.</summary>
     public bool Saturated => DeliveredPerSecond < 0.9 * Offered || Lost > 0 || P99Ms > 1000;
@@ -38,6 +38,7 @@ public sealed class RelayLoad : IFrameHandler
 
         var serverBefore = ProcessSample.Read(processId);
         var benchBefore = ProcessSample.Read(Environment.ProcessId);
+        var machineBefore = ProcessSample.ReadMachine();
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduler = new Thread(() => Schedule(step, pairs, rate, start, scheduled, cancellationToken))
@@ -67,6 +68,7 @@ public sealed class RelayLoad : IFrameHandler
         }
         var serverAfter = ProcessSample.Read(processId);
         var benchAfter = ProcessSample.Read(Environment.ProcessId);
+        var machineAfter = ProcessSample.ReadMachine();
         await Task.Delay(200, cancellationToken); // let the last stored answers arrive before the step is dropped
         Volatile.Write(ref _current, null);
 
@@ -80,7 +82,9 @@ public sealed class RelayLoad : IFrameHandler
             count - delivered, step.Duplicates, step.Errors, watched.Count(socket => socket.Failure is not null),
             ProcessSample.CoresBetween(serverBefore, serverAfter),
             delivered == 0 ? 0 : (serverAfter.CpuSeconds - serverBefore.CpuSeconds) * 1e6 / delivered,
-            serverAfter.RssBytes, ProcessSample.CoresBetween(benchBefore, benchAfter));
+            serverAfter.RssBytes, ProcessSample.CoresBetween(benchBefore, benchAfter),
+            Math.Max(0, ProcessSample.CoresBetween(machineBefore, machineAfter) - ProcessSample.CoresBetween(serverBefore, serverAfter)
+                - ProcessSample.CoresBetween(benchBefore, benchAfter)));
     }
 
     private static void Schedule(RelayStep step, IReadOnlyList<(BenchSocket First, BenchSocket Second)> pairs, int rate, long start,

@@ -1,0 +1,81 @@
+using System.Globalization;
+using GuestChat.Bench;
+
+namespace GuestChat.Bench.Tests;
+
+/// <summary>
+/// Runs the whole benchmark once in quick mode at a tiny scale so that it cannot rot: every scenario must print
+/// its <c>bench ...</c> line with sane fields. Nothing here asserts a speed; figures come from real runs.
+/// </summary>
+public sealed class QuickBenchmarkTests
+{
+    private static readonly string[] s_tinyRun =
+    [
+        "--quick", "--pairs", "5", "--idle", "20", "--idle-counts", "20", "--rates", "200", "--duration", "2",
+        "--repetitions", "1", "--crypto-messages", "20", "--deadline", "110",
+    ];
+
+    [Fact]
+    public async Task EveryScenarioPrintsItsBenchLineWithSaneFields()
+    {
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var progress = new StringWriter(CultureInfo.InvariantCulture);
+
+        var exitCode = await BenchmarkRun.MainAsync(s_tinyRun, output, progress, CancellationToken.None);
+
+        var lines = BenchLine.ParseAll(output.ToString());
+        Assert.True(exitCode == 0, $"The benchmark failed:\n{progress}\n{output}");
+        Assert.DoesNotContain(lines, line => line.Fields.ContainsKey("error"));
+
+        var coldStart = Assert.Single(lines, line => line.Scenario == "cold-start");
+        Assert.All(["healthz_ms", "first_ws_ms", "restart_ws_ms", "idle_rss_mb"], key => Assert.True(coldStart.Number(key) > 0, key));
+
+        foreach (var target in new[] { "guestchat", "ws-peer" })
+        {
+            var idle = Assert.Single(lines, line => line.Scenario == "idle" && line.Fields["target"] == target);
+            Assert.Equal(20, idle.Number("sockets"));
+            Assert.True(idle.Number("rss_mb") > 0);
+            Assert.True(double.IsFinite(idle.Number("bytes_per_socket")));
+
+            var relay = Assert.Single(lines, line => line.Scenario == (target == "guestchat" ? "relay" : "peer"));
+            Assert.Equal(200, relay.Number("offered"));
+            Assert.True(relay.Number("delivered_per_s") > 0);
+            Assert.True(relay.Number("p50_ms") > 0);
+            Assert.True(relay.Number("p99_ms") >= relay.Number("p50_ms"));
+            Assert.True(relay.Number("max_ms") >= relay.Number("p99_ms"));
+            Assert.Equal(0, relay.Number("dup"));
+            Assert.Equal(0, relay.Number("errors"));
+            Assert.Equal(0, relay.Number("closed"));
+            Assert.True(relay.Number("server_rss_mb") > 0);
+        }
+        Assert.Contains(lines, line => line.Scenario == "relay-vs-peer" && line.Fields["rate"] == "200");
+
+        var pages = lines.Where(line => line.Scenario == "guest-page").ToList();
+        Assert.Equal(["loopback", "loopback_cpu4x"], pages.Select(page => page.Fields["condition"]));
+        Assert.All(pages, page =>
+        {
+            Assert.True(page.Number("chat_ready_ms") > 0);
+            Assert.True(page.Number("js_css_gzip_bytes") > 0);
+            Assert.True(page.Number("js_css_gzip_bytes") < page.Number("js_css_raw_bytes"));
+        });
+
+        var crypto = Assert.Single(lines, line => line.Scenario == "crypto");
+        Assert.True(crypto.Number("encrypt_decrypt_ms") > 0);
+        Assert.True(crypto.Number("ratchet_msg_ms") > 0);
+    }
+
+    private sealed record BenchLine(string Scenario, IReadOnlyDictionary<string, string> Fields)
+    {
+        public double Number(string key) =>
+            double.Parse(Fields.TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"{Scenario} has no {key}"),
+                CultureInfo.InvariantCulture);
+
+        public static List<BenchLine> ParseAll(string output) =>
+        [
+            .. output.Split('\n')
+                .Where(line => line.StartsWith("bench ", StringComparison.Ordinal))
+                .Select(line => line.Trim().Split(' '))
+                .Select(parts => new BenchLine(parts[1], parts.Skip(2).Select(part => part.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]))),
+        ];
+    }
+}
