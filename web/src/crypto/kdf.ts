@@ -7,8 +7,8 @@
  */
 import { concatBytes, label } from './encoding';
 import { CryptoError } from './errors';
-import { hmac, hmacWithRawKey, KEY_LENGTH, webCryptoHkdf } from './primitives';
 import { LABELS } from './labels';
+import { hmac, hmacWithRawKey, KEY_LENGTH, webCryptoHkdf } from './primitives';
 
 /** Standard HKDF-SHA-256 with a public salt (empty means HashLen zero bytes), through WebCrypto's HKDF. */
 export function hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Promise<Uint8Array> {

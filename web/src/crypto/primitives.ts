@@ -110,7 +110,7 @@ export async function ecdsaVerify(publicKey: CryptoKey, signature: Uint8Array, d
 }
 
 /** Imports 32 bytes as a non-extractable HMAC-SHA-256 key (also used as an HKDF salt, see kdf.ts). */
-export function importHmacKey(raw: Uint8Array): Promise<CryptoKey> {
+export async function importHmacKey(raw: Uint8Array): Promise<CryptoKey> {
   if (raw.length !== KEY_LENGTH) throw new CryptoError('invalid-input');
   return subtle.importKey('raw', buf(raw), HMAC, false, ['sign', 'verify']);
 }
@@ -138,7 +138,7 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Imports 32 bytes as a non-extractable AES-256-GCM key. */
-export function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
+export async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
   if (raw.length !== KEY_LENGTH) throw new CryptoError('invalid-input');
   return subtle.importKey('raw', buf(raw), { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }

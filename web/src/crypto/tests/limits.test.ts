@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { acceptClaim, decrypt, encrypt, MAX_SKIP, type Session } from '../index';
+import { acceptClaim, createDeviceIdentity, createInvitation, decrypt, encrypt, MAX_SKIP, openInvitation, type Session } from '../index';
 import { base64urlDecode, concatBytes, fromHex } from '../encoding';
 import { encodeMessageHeader, MAX_ENVELOPE_LENGTH, parseMessageEnvelope } from '../envelope';
 import { claimTagData, encodeGuestKeys, transcriptHash } from '../handshake';
 import { bundleSignedData, bundleTagData, deriveInvitationSecrets, encodeBundleBody, parseBundle } from '../invitation';
 import { ecdsaSign, generateEcdh, hmac, importHmacKey } from '../primitives';
 import { MAX_STORED_SKIPPED, SKIPPED_KEY_LIFETIME_MS } from '../ratchet';
-import { openInvitation } from '../invitation';
-import { createDeviceIdentity, createInvitation } from '../index';
 import { DAY, makeChat, NOW, randomId, reasonOf, sealRaw, snapshot, text } from './support';
 
 const subtle = globalThis.crypto.subtle;
