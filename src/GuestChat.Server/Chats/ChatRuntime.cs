@@ -1,0 +1,41 @@
+using GuestChat.Protocol;
+
+namespace GuestChat.Server.Chats;
+
+/// <summary>
+/// Who is at the other end of a socket: a member's device, or the guest of one chat.
+/// </summary>
+public readonly record struct Peer(Party Party, MemberId Member, DeviceId Device, ChatId GuestChat)
+{
+    public static Peer ForMember(MemberId member, DeviceId device) => new(Party.Member, member, device, default);
+
+    public static Peer ForGuest(ChatId chat) => new(Party.Guest, default, default, chat);
+}
+
+/// <summary>
+/// A chat's live state, owned by <see cref="ChatWriter"/>'s single loop: sequence numbers are drawn here, in
+/// memory, and persisted with the envelopes of the same batch.
+/// </summary>
+internal sealed class ChatRuntime(ChatRecord record)
+{
+    public ChatId Id { get; } = record.Id;
+    public MemberId MemberId { get; } = record.MemberId;
+    public DeviceId DeviceId { get; } = record.DeviceId;
+    public ChatState State { get; set; } = record.State;
+    public bool Blocked { get; set; } = record.Blocked;
+    public long LastActivityAt { get; set; } = record.LastActivityAt;
+    public long LastSeq { get; set; } = record.LastSeq;
+    public long MemberAckedSeq { get; set; } = record.MemberAckedSeq;
+    public long GuestAckedSeq { get; set; } = record.GuestAckedSeq;
+
+    /// <summary>Set while the chat has changes in the batch being built.</summary>
+    public bool Touched { get; set; }
+
+    /// <summary>True when <paramref name="peer"/> is this chat's guest, or its member on the device the chat is bound to.</summary>
+    public bool Admits(Peer peer) => peer.Party == Party.Guest
+        ? peer.GuestChat == Id
+        : peer.Member == MemberId && peer.Device == DeviceId;
+
+    public ChatProgress Progress() =>
+        new(Id, State, Blocked, LastActivityAt, LastSeq, MemberAckedSeq, GuestAckedSeq);
+}

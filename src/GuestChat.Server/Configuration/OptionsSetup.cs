@@ -1,0 +1,115 @@
+using GuestChat.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace GuestChat.Server.Configuration;
+
+/// <summary>Binds every options class under <c>GuestChat</c> and validates it when the server starts.</summary>
+public static class OptionsSetup
+{
+    public const string Section = "GuestChat";
+
+    public static IServiceCollection AddGuestChatOptions(this IServiceCollection services)
+    {
+        Add<StorageOptions>(services, Section, ValidateStorage);
+        Add<ChatOptions>(services, Section, ValidateChats);
+        Add<WebOptions>(services, Section, ValidateWeb);
+        Add<LimitOptions>(services, $"{Section}:Limits", ValidateLimits);
+        Add<RateLimitOptions>(services, $"{Section}:RateLimits", ValidateRateLimits);
+        return services;
+    }
+
+    private static void Add<T>(IServiceCollection services, string section, Action<T, List<string>> validate)
+        where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new Validator<T>(validate));
+    }
+
+    private static void ValidateStorage(StorageOptions o, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(o.DataDirectory))
+        {
+            errors.Add("GuestChat:DataDirectory must name a folder (default: 'data' under the current directory).");
+        }
+    }
+
+    private static void ValidateChats(ChatOptions o, List<string> errors)
+    {
+        if (o.InactivityPeriod < TimeSpan.FromMinutes(1) || o.InactivityPeriod > TimeSpan.FromDays(3650))
+        {
+            errors.Add($"GuestChat:InactivityPeriod must be between 00:01:00 and 3650.00:00:00 (got {o.InactivityPeriod}).");
+        }
+        if (o.ExpirySweepInterval < TimeSpan.FromSeconds(1) || o.ExpirySweepInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"GuestChat:ExpirySweepInterval must be between 00:00:01 and 1.00:00:00 (got {o.ExpirySweepInterval}).");
+        }
+    }
+
+    private static void ValidateWeb(WebOptions o, List<string> errors)
+    {
+        if (!string.IsNullOrEmpty(o.PublicBaseUrl)
+            && (!Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http")))
+        {
+            errors.Add($"GuestChat:PublicBaseUrl must be an absolute http or https URL such as https://chat.example.org (got '{o.PublicBaseUrl}').");
+        }
+        if (string.IsNullOrWhiteSpace(o.TermsFile) || !File.Exists(o.TermsFile))
+        {
+            errors.Add($"GuestChat:TermsFile must name an existing text file (got '{o.TermsFile}').");
+        }
+        if (string.IsNullOrWhiteSpace(o.WebRoot))
+        {
+            errors.Add("GuestChat:WebRoot must name a folder (default: wwwroot next to the server).");
+        }
+    }
+
+    private static void ValidateLimits(LimitOptions o, List<string> errors)
+    {
+        if (o.MaxEnvelopeBytes is < 1 or > Limits.EnvelopeMaxBytes)
+        {
+            errors.Add($"GuestChat:Limits:MaxEnvelopeBytes must be between 1 and {Limits.EnvelopeMaxBytes} (got {o.MaxEnvelopeBytes}).");
+        }
+        // A send frame carries the envelope as base64url (4/3 longer) plus a few hundred bytes of JSON.
+        var smallestFrame = (o.MaxEnvelopeBytes + 2) / 3 * 4 + 512;
+        if (o.MaxFrameBytes < smallestFrame || o.MaxFrameBytes > 1024 * 1024)
+        {
+            errors.Add($"GuestChat:Limits:MaxFrameBytes must be between {smallestFrame} (room for the largest envelope) and 1048576 (got {o.MaxFrameBytes}).");
+        }
+        if (o.MaxRequestBodyBytes < smallestFrame || o.MaxRequestBodyBytes > 16 * 1024 * 1024)
+        {
+            errors.Add($"GuestChat:Limits:MaxRequestBodyBytes must be between {smallestFrame} (room for a claim) and 16777216 (got {o.MaxRequestBodyBytes}).");
+        }
+        if (o.MaxUnusedInvitations is < 1 or > 10_000)
+        {
+            errors.Add($"GuestChat:Limits:MaxUnusedInvitations must be between 1 and 10000 (got {o.MaxUnusedInvitations}).");
+        }
+        if (o.SocketQueueLength is < 16 or > 1_000_000)
+        {
+            errors.Add($"GuestChat:Limits:SocketQueueLength must be between 16 and 1000000 (got {o.SocketQueueLength}).");
+        }
+    }
+
+    private static void ValidateRateLimits(RateLimitOptions o, List<string> errors)
+    {
+        foreach (var (name, rule) in o.All())
+        {
+            if (rule.PermitLimit < 1)
+            {
+                errors.Add($"GuestChat:RateLimits:{name}:PermitLimit must be at least 1 (got {rule.PermitLimit}).");
+            }
+            if (rule.Window < TimeSpan.FromMilliseconds(1) || rule.Window > TimeSpan.FromDays(1))
+            {
+                errors.Add($"GuestChat:RateLimits:{name}:Window must be between 00:00:00.001 and 1.00:00:00 (got {rule.Window}).");
+            }
+        }
+    }
+
+    private sealed class Validator<T>(Action<T, List<string>> validate) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var errors = new List<string>();
+            validate(options, errors);
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using GuestChat.Protocol;
+using GuestChat.Server.Accounts;
+using GuestChat.Server.Chats;
+using GuestChat.Server.Configuration;
+using GuestChat.Server.Devices;
+using GuestChat.Server.Expiry;
+using GuestChat.Server.Guests;
+using GuestChat.Server.Invitations;
+using GuestChat.Server.Realtime;
+using GuestChat.Server.Storage;
+using GuestChat.Server.Terms;
+using GuestChat.Server.Web;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GuestChat.Server;
+
+/// <summary>
+/// Builds the GuestChat server. <c>Program.cs</c> and the test host (tests/GuestChat.Testing) both use it; the
+/// test host passes <paramref name="configure"/> to override configuration and services (its clock, its logs).
+/// </summary>
+public static class GuestChatApp
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        // Request lines can carry ids in paths and queries: the framework's per-request logs stay off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
+        builder.Services.AddGuestChat();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseGuestChat();
+        return app;
+    }
+
+    private static IServiceCollection AddGuestChat(this IServiceCollection services)
+    {
+        services.AddGuestChatOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>>((kestrel, limits) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+        });
+        services.ConfigureHttpJsonOptions(options => GuestChatJson.Configure(options.SerializerOptions));
+
+        // Storage: one SQLite file; each feature sees only its narrow store interface.
+        services.AddSingleton<SqliteDatabase>();
+        services.AddHostedService<DatabaseStartup>();
+        services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IDeviceStore, SqliteDeviceStore>();
+        services.AddSingleton<IInvitationStore, SqliteInvitationStore>();
+        services.AddSingleton<IChatStore, SqliteChatStore>();
+        services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
+
+        // Member cookies are protected with keys kept in the data folder, so sessions survive restarts.
+        services.AddDataProtection().SetApplicationName("GuestChat");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, logs) =>
+            keys.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), logs));
+        services.AddSingleton<IPasswordHasher<MemberRecord>, PasswordHasher<MemberRecord>>();
+        services.AddSessions();
+
+        services.AddSingleton<InProcessRelay>();
+        services.AddSingleton<IRelay>(sp => sp.GetRequiredService<InProcessRelay>());
+        services.AddSingleton<ChatWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
+        services.AddSingleton<ExpireIdleChats>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpireIdleChats>());
+        services.AddSingleton<TermsProvider>();
+
+        services.AddGuestChatRateLimits();
+        services.AddProblemResponses();
+        return services;
+    }
+
+    private static void UseGuestChat(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseProblemResponses();
+        app.UseMiddleware<CsrfProtection>();
+        app.UseWebAppFiles();
+        app.UseWebSockets();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapAccounts();
+        app.MapDevices();
+        app.MapInvitations();
+        app.MapPublicInvitations();
+        app.MapClaims();
+        app.MapGuest();
+        app.MapChats();
+        app.MapRealtime();
+        app.MapTerms();
+        app.MapHealth();
+        app.MapWebApp();
+    }
+}

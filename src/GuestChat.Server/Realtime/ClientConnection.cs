@@ -1,0 +1,348 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using GuestChat.Protocol;
+using GuestChat.Server.Chats;
+using GuestChat.Server.Configuration;
+
+namespace GuestChat.Server.Realtime;
+
+/// <summary>
+/// One client's WebSocket: a receive loop that parses frames and hands them to <see cref="ChatWriter"/>, and a
+/// send loop fed by a bounded channel. The server closes with a close frame, waits a little for the client's,
+/// then aborts. Memory per idle socket stays small: the receive loop waits with a zero-byte read and rents a
+/// buffer only while a message is arriving.
+/// </summary>
+public sealed partial class ClientConnection
+{
+    /// <summary>Real time, not the injected clock: how long a peer may take to answer a close is a transport matter.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private const int InitialReceiveBuffer = 4_096;
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    private readonly WebSocket _socket;
+    private readonly Channel<ServerFrame> _outbox;
+    private readonly ChatWriter _writer;
+    private readonly SendBudget _budget;
+    private readonly LimitOptions _limits;
+    private readonly ILogger _logger;
+    private readonly Lock _closeLock = new();
+    private Dictionary<ChatId, long>? _backlogSent;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "";
+    private bool _closing;
+    private bool _dropQueued;
+
+    public ClientConnection(WebSocket socket, Peer peer, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
+    {
+        _socket = socket;
+        Peer = peer;
+        _writer = writer;
+        _budget = budget;
+        _limits = limits;
+        _logger = logger;
+        _outbox = Channel.CreateBounded<ServerFrame>(new BoundedChannelOptions(limits.SocketQueueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public Peer Peer { get; }
+
+    /// <summary>Queues a frame; a client that lets the queue fill up is closed with 1013 (it resumes from its backlog).</summary>
+    public bool TrySend(ServerFrame frame)
+    {
+        if (_outbox.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+        if (!Volatile.Read(ref _closing))
+        {
+            LogQueueOverflow(Peer.Party);
+            Close(TryAgainLater, "too slow", dropQueued: true);
+        }
+        return false;
+    }
+
+    /// <summary>Closes normally once the frames already queued are written (the guest's chat closed).</summary>
+    public void CloseWhenSent() => Close(WebSocketCloseStatus.NormalClosure, "chat closed", dropQueued: false);
+
+    /// <summary>Closes with 1011 at once: a send of this socket was not stored, the client should reconnect and resend.</summary>
+    public void CloseForServerError() => Close(WebSocketCloseStatus.InternalServerError, "server error", dropQueued: true);
+
+    /// <summary>Closes with 1001 (the server is stopping).</summary>
+    public void CloseForShutdown() => Close(WebSocketCloseStatus.EndpointUnavailable, "server stopping", dropQueued: true);
+
+    private void Close(WebSocketCloseStatus status, string reason, bool dropQueued)
+    {
+        lock (_closeLock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+            _closing = true;
+            _closeStatus = status;
+            _closeReason = reason;
+            _dropQueued = dropQueued;
+        }
+        _outbox.Writer.TryComplete();
+    }
+
+    /// <summary>Runs the connection: backlog, <c>ready</c>, then both loops until the socket closes.</summary>
+    public async Task RunAsync(IChatStore store, CancellationToken aborted)
+    {
+        try
+        {
+            await SendBacklogAsync(store, aborted);
+            await WriteAsync(new ReadyFrame(), aborted);
+            var receiving = ReceiveLoopAsync(aborted);
+            var sending = SendLoopAsync(aborted);
+            if (await Task.WhenAny(receiving, sending) == receiving)
+            {
+                // The client closed (or the read failed): answer the close once queued frames are out.
+                Close(WebSocketCloseStatus.NormalClosure, "", dropQueued: false);
+                await WaitOrAbortAsync(sending);
+            }
+            else
+            {
+                // The server closed: give the client a moment to answer, then abort.
+                await WaitOrAbortAsync(receiving);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private async Task WaitOrAbortAsync(Task loop)
+    {
+        if (await Task.WhenAny(loop, Task.Delay(CloseTimeout)) != loop)
+        {
+            _socket.Abort();
+        }
+        try
+        {
+            await loop;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // aborted or reset: nothing left to do
+        }
+    }
+
+    private async Task SendBacklogAsync(IChatStore store, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ChatRecord> chats = Peer.Party == Party.Member
+            ? await store.ListActiveForDeviceAsync(Peer.Device, cancellationToken)
+            : await store.FindAsync(Peer.GuestChat, cancellationToken) is { State: ChatState.Active } own ? [own] : [];
+        foreach (var chat in chats)
+        {
+            var last = 0L;
+            await foreach (var envelope in store.ReadQueuedAsync(chat.Id, Peer.Party, cancellationToken))
+            {
+                await WriteAsync(new MessageFrame(chat.Id, envelope.Seq, envelope.Body, envelope.SentAt), cancellationToken);
+                last = envelope.Seq;
+            }
+            if (last > 0)
+            {
+                // Live frames queued meanwhile may repeat these: the send loop skips them.
+                (_backlogSent ??= [])[chat.Id] = last;
+            }
+            var delivered = Peer.Party == Party.Member ? chat.GuestAckedSeq : chat.MemberAckedSeq;
+            if (delivered > 0)
+            {
+                await WriteAsync(new DeliveredFrame(chat.Id, delivered), cancellationToken);
+            }
+            // A chat idle past its time expires now rather than at the next sweep.
+            await _writer.SubmitAsync(new ExpireIfIdle(chat.Id), cancellationToken);
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = _outbox.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (!Volatile.Read(ref _dropQueued) && reader.TryRead(out var frame))
+            {
+                if (frame is MessageFrame message && _backlogSent is not null
+                    && _backlogSent.TryGetValue(message.ChatId, out var sent) && message.Seq <= sent)
+                {
+                    continue;
+                }
+                await WriteAsync(frame, cancellationToken);
+            }
+            if (Volatile.Read(ref _dropQueued))
+            {
+                break;
+            }
+        }
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(CloseTimeout);
+            await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
+        }
+    }
+
+    private async Task WriteAsync(ServerFrame frame, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, GuestChatJsonContext.Default.ServerFrame);
+        await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Wait for the next message without holding a buffer.
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+            var message = new IncomingMessage(ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer), peek.MessageType);
+            try
+            {
+                if (!(peek.EndOfMessage && peek.Count == 0) && !await ReadToEndAsync(message, cancellationToken))
+                {
+                    return; // the client closed mid-message
+                }
+                if (Volatile.Read(ref _closing))
+                {
+                    continue; // closing: read and discard until the client's close arrives
+                }
+                if (message.TooLarge)
+                {
+                    LogFrameRefused("too-large", message.Count);
+                    Close(WebSocketCloseStatus.MessageTooBig, "frame too large", dropQueued: true);
+                    continue;
+                }
+                await HandleAsync(message.Buffer.AsMemory(0, message.Count), message.Type, cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(message.Buffer);
+            }
+        }
+    }
+
+    /// <summary>Reads the rest of a message, growing the rented buffer up to the frame limit; beyond it, discards.</summary>
+    private async Task<bool> ReadToEndAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (message.Count == message.Buffer.Length)
+            {
+                if (message.Buffer.Length > _limits.MaxFrameBytes)
+                {
+                    message.TooLarge = true;
+                    message.Count = 0; // keep reading to the end of the message, into the same buffer
+                }
+                else
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(message.Buffer.Length * 2, _limits.MaxFrameBytes + 1));
+                    message.Buffer.AsSpan(0, message.Count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(message.Buffer);
+                    message.Buffer = larger;
+                }
+            }
+            var result = await _socket.ReceiveAsync(message.Buffer.AsMemory(message.Count), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return false;
+            }
+            message.Count += result.Count;
+            if (result.EndOfMessage)
+            {
+                message.TooLarge |= message.Count > _limits.MaxFrameBytes;
+                return true;
+            }
+        }
+    }
+
+    private sealed class IncomingMessage(byte[] buffer, WebSocketMessageType type)
+    {
+        public byte[] Buffer { get; set; } = buffer;
+        public int Count { get; set; }
+        public WebSocketMessageType Type { get; } = type;
+        public bool TooLarge { get; set; }
+    }
+
+    private async Task HandleAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        ClientFrame? frame = null;
+        if (type == WebSocketMessageType.Text)
+        {
+            try
+            {
+                frame = JsonSerializer.Deserialize(message.Span, GuestChatJsonContext.Default.ClientFrame);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException)
+            {
+            }
+        }
+        switch (frame)
+        {
+            case SendFrame send when ValidSend(send):
+                await HandleSendAsync(send, cancellationToken);
+                break;
+            case AckFrame ack:
+                if (!ChatId.TryParse(ack.ChatId, out var ackChat))
+                {
+                    TrySend(new ErrorFrame(ErrorCodes.ChatNotFound));
+                }
+                else if (ack.Seq > 0)
+                {
+                    await _writer.SubmitAsync(new Acknowledge(ackChat, this, ack.Seq), cancellationToken);
+                }
+                break;
+            case PingFrame:
+                TrySend(new PongFrame());
+                break;
+            default:
+                LogFrameRefused(ErrorCodes.InvalidFrame, message.Length);
+                TrySend(new ErrorFrame(ErrorCodes.InvalidFrame));
+                Close(WebSocketCloseStatus.InvalidPayloadData, "invalid frame", dropQueued: false);
+                break;
+        }
+    }
+
+    private static bool ValidSend(SendFrame send) =>
+        send.ClientId.Length is > 0 and <= Limits.ClientIdMaxLength
+        && send.Kind is EnvelopeKinds.Stored or EnvelopeKinds.Ephemeral;
+
+    private async Task HandleSendAsync(SendFrame send, CancellationToken cancellationToken)
+    {
+        if (!ChatId.TryParse(send.ChatId, out var chat))
+        {
+            TrySend(new ErrorFrame(ErrorCodes.ChatNotFound, send.ClientId));
+            return;
+        }
+        var size = Base64UrlText.DecodedLength(send.Body);
+        var refusal = size < 1 ? ErrorCodes.InvalidBody
+            : size > _limits.MaxEnvelopeBytes ? ErrorCodes.BodyTooLarge
+            : !_budget.TryTake() ? ErrorCodes.RateLimited
+            : null;
+        if (refusal is not null)
+        {
+            LogFrameRefused(refusal, size);
+            TrySend(new ErrorFrame(refusal, send.ClientId, chat));
+            return;
+        }
+        ChatCommand command = send.Kind == EnvelopeKinds.Stored
+            ? new SendEnvelope(chat, this, send.ClientId, Base64UrlText.TryDecode(send.Body, out var body) ? body : [])
+            : new SendEphemeral(chat, this, send.Body);
+        await _writer.SubmitAsync(command, cancellationToken);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Closing a {Party} socket whose send queue is full")]
+    private partial void LogQueueOverflow(Party party);
+
+    [LoggerMessage(2, LogLevel.Debug, "Refused a frame: {Reason} ({Size} bytes)")]
+    private partial void LogFrameRefused(string reason, int size);
+}

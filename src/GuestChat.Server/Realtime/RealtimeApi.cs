@@ -1,0 +1,99 @@
+using System.Net.WebSockets;
+using GuestChat.Protocol;
+using GuestChat.Server.Accounts;
+using GuestChat.Server.Chats;
+using GuestChat.Server.Configuration;
+using GuestChat.Server.Devices;
+using GuestChat.Server.Web;
+using Microsoft.Extensions.Options;
+
+namespace GuestChat.Server.Realtime;
+
+/// <summary>
+/// <c>/ws/member?device=</c> and <c>/ws/guest</c>: one socket per member device or guest, authenticated by its
+/// cookie, from our own origin only. Heartbeats (ping every 15 s, 15 s to answer) close dead sockets.
+/// </summary>
+public static partial class RealtimeApi
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ws/member", MemberAsync).RequireAuthorization(Sessions.MemberPolicy);
+        app.MapGet("/ws/guest", (Delegate)GuestAsync).RequireAuthorization(Sessions.GuestPolicy);
+        return app;
+    }
+
+    private static async Task<IResult> MemberAsync(
+        string? device, HttpContext context, IDeviceStore devices, CancellationToken cancellationToken)
+    {
+        if (Refusal(context) is { } refusal)
+        {
+            return refusal;
+        }
+        var member = context.User.GetMemberId();
+        if (!DeviceId.TryParse(device, out var deviceId)
+            || await devices.FindAsync(deviceId, cancellationToken) is not { } found || found.MemberId != member)
+        {
+            return Problems.NotFound(ErrorCodes.DeviceNotFound, "This device is not one of yours.");
+        }
+        await RunAsync(context, Peer.ForMember(member, deviceId));
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> GuestAsync(HttpContext context)
+    {
+        if (Refusal(context) is { } refusal)
+        {
+            return refusal;
+        }
+        await RunAsync(context, Peer.ForGuest(context.User.GuestChatId()));
+        return Results.Empty;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ErrorCodes.Validation, "Expected a WebSocket upgrade.");
+        }
+        var web = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value;
+        return Origins.IsAllowed(context, web, required: true)
+            ? null
+            : Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.Csrf, "WebSockets are accepted only from this site's own pages.");
+    }
+
+    private static async Task RunAsync(HttpContext context, Peer peer)
+    {
+        var services = context.RequestServices;
+        var relay = services.GetRequiredService<InProcessRelay>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = KeepAlive,
+            KeepAliveTimeout = KeepAlive,
+        });
+        var connection = new ClientConnection(socket, peer, services.GetRequiredService<ChatWriter>(),
+            new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),
+            services.GetRequiredService<IOptions<LimitOptions>>().Value, logger);
+        relay.Register(connection);
+        using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+            .Register(connection.CloseForShutdown);
+        LogConnected(logger, peer.Party, relay.ConnectedCount);
+        try
+        {
+            await connection.RunAsync(services.GetRequiredService<IChatStore>(), context.RequestAborted);
+        }
+        finally
+        {
+            relay.Unregister(connection);
+            LogDisconnected(logger, peer.Party, socket.CloseStatus);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "A {Party} socket connected ({Connected} connected)")]
+    private static partial void LogConnected(ILogger logger, Party party, int connected);
+
+    [LoggerMessage(2, LogLevel.Debug, "A {Party} socket closed with {CloseStatus}")]
+    private static partial void LogDisconnected(ILogger logger, Party party, WebSocketCloseStatus? closeStatus);
+}

@@ -1,0 +1,79 @@
+namespace GuestChat.Server.Storage;
+
+/// <summary>One step of the schema. Steps are never edited once shipped: a change is a new step.</summary>
+public sealed record Migration(int Version, string Name, string Sql);
+
+/// <summary>GuestChat's schema, in order. <see cref="Migrator"/> applies the ones a database lacks.</summary>
+public static class Migrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial schema", """
+            CREATE TABLE members (
+                id TEXT PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE,
+                display_name TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY,
+                member_id TEXT NOT NULL REFERENCES members(id),
+                public_keys BLOB NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                member_id TEXT NOT NULL REFERENCES members(id),
+                device_id TEXT NOT NULL REFERENCES devices(id),
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                state TEXT NOT NULL,            -- open, used, cancelled, expired
+                bundle BLOB,
+                bundle_tag BLOB,
+                claim_verifier BLOB
+            );
+            CREATE INDEX invitations_by_member ON invitations (member_id, state);
+            CREATE TABLE chats (
+                id TEXT PRIMARY KEY,
+                invitation_id TEXT NOT NULL UNIQUE REFERENCES invitations(id),
+                member_id TEXT NOT NULL REFERENCES members(id),
+                device_id TEXT NOT NULL REFERENCES devices(id),
+                guest_name TEXT NOT NULL,
+                guest_keys BLOB NOT NULL,
+                claim_tag BLOB NOT NULL,
+                terms_version TEXT NOT NULL,
+                terms_accepted_at INTEGER NOT NULL,
+                state TEXT NOT NULL,            -- active, expired, ended
+                blocked INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                last_activity_at INTEGER NOT NULL,
+                last_seq INTEGER NOT NULL,      -- the chat's latest sequence number, both directions
+                member_acked_seq INTEGER NOT NULL DEFAULT 0,
+                guest_acked_seq INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX chats_by_member ON chats (member_id);
+            CREATE INDEX chats_by_device ON chats (device_id);
+            -- Store and forward: a row lives from its commit until the recipient acknowledges it.
+            CREATE TABLE envelopes (
+                chat_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                recipient INTEGER NOT NULL,     -- 0 member, 1 guest
+                body BLOB NOT NULL,
+                sent_at INTEGER NOT NULL,
+                PRIMARY KEY (chat_id, seq)
+            ) WITHOUT ROWID;
+            -- Only the SHA-256 of the guest's cookie token is kept.
+            CREATE TABLE guest_sessions (
+                token_hash BLOB PRIMARY KEY,
+                chat_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+        new(2, "indexes for the expiry sweep and for ending a chat's guest sessions", """
+            CREATE INDEX chats_by_activity ON chats (state, last_activity_at);
+            CREATE INDEX invitations_by_expiry ON invitations (state, expires_at);
+            CREATE INDEX guest_sessions_by_chat ON guest_sessions (chat_id);
+            """),
+    ];
+}

@@ -1,0 +1,20 @@
+using GuestChat.Server.Configuration;
+
+namespace GuestChat.Server.Web;
+
+/// <summary>The origins a browser request may come from: the server's own, and the configured public base URL's.</summary>
+public static class Origins
+{
+    /// <summary>True when <c>Origin</c> is allowed; a missing header passes only when <paramref name="required"/> is false.</summary>
+    public static bool IsAllowed(HttpContext context, WebOptions web, bool required)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return !required;
+        }
+        var own = $"{context.Request.Scheme}://{context.Request.Host.Value}";
+        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
+            || (web.PublicOrigin is { } publicOrigin && string.Equals(origin, publicOrigin, StringComparison.OrdinalIgnoreCase));
+    }
+}
