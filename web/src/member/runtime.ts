@@ -29,6 +29,8 @@ export interface MemberSnapshot {
   typing: ReadonlySet<string>;
   /** Local time of the last message per chat, ahead of the server list's refresh. */
   lastMessageAt: ReadonlyMap<string, number>;
+  /** Messages of theirs not yet read, per chat. */
+  unread: ReadonlyMap<string, number>;
 }
 
 const TYPING_TIMEOUT_MS = 6000;
@@ -41,7 +43,14 @@ export class MemberRuntime {
   readonly snapshotChanges = new ChangeSignal<null>();
   readonly engine: ChatEngine;
   private readonly socket: RealtimeSocket;
-  private snap: MemberSnapshot = { chats: [], pending: [], status: 'connecting', typing: new Set(), lastMessageAt: new Map() };
+  private snap: MemberSnapshot = {
+    chats: [],
+    pending: [],
+    status: 'connecting',
+    typing: new Set(),
+    lastMessageAt: new Map(),
+    unread: new Map(),
+  };
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private refreshing: Promise<void> | null = null;
@@ -90,6 +99,7 @@ export class MemberRuntime {
     const runtime = new MemberRuntime(member, db, device);
     runtime.snap = { ...runtime.snap, chats: await db.cachedChats() };
     await runtime.refresh();
+    await Promise.all(runtime.snap.chats.map((c) => runtime.noteActivity(c.id)));
     runtime.socket.start();
     runtime.refreshTimer = setInterval(() => void runtime.refresh(), REFRESH_EVERY_MS);
     window.addEventListener('online', runtime.onOnline);
@@ -243,6 +253,12 @@ export class MemberRuntime {
 
   private async noteActivity(chatId: string): Promise<void> {
     const messages = await this.db.chats.messages(chatId);
+    const unreadCount = messages.filter((m) => m.from === 'them' && !m.read).length;
+    if (unreadCount !== (this.snap.unread.get(chatId) ?? 0)) {
+      const unread = new Map(this.snap.unread);
+      unread.set(chatId, unreadCount);
+      this.update({ unread });
+    }
     const latest = messages.reduce((max, m) => Math.max(max, m.sentAt), 0);
     if (latest > (this.snap.lastMessageAt.get(chatId) ?? 0)) {
       const lastMessageAt = new Map(this.snap.lastMessageAt);

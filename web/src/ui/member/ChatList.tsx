@@ -50,6 +50,7 @@ export function ChatList({ snapshot, deviceId, selected, now, onShowLink, onCanc
               const countdown = chatCountdown(chat, now);
               const typing = snapshot.typing.has(chat.id);
               const at = lastActivity(chat, snapshot.lastMessageAt.get(chat.id));
+              const unread = selected === chat.id ? 0 : (snapshot.unread.get(chat.id) ?? 0);
               return (
                 <li key={chat.id}>
                   <a
@@ -72,6 +73,12 @@ export function ChatList({ snapshot, deviceId, selected, now, onShowLink, onCanc
                         <span class={`state-pill pill-${chat.state}`}>{stateLabel(chat, deviceId)}</span>
                         {typing && <span class="chat-item-typing">typing…</span>}
                         {!typing && countdown && <span class="countdown">{countdown}</span>}
+                        {unread > 0 && (
+                          <span class="unread">
+                            {unread}
+                            <span class="visually-hidden"> unread</span>
+                          </span>
+                        )}
                       </span>
                     </span>
                   </a>
