@@ -1,4 +1,4 @@
-using GuestChat.E2E.Browser;
+using GuestChat.E2E.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace GuestChat.E2E.Browser;
+namespace GuestChat.E2E.Support;
 
 /// <summary>One Chromium for the whole suite; every test opens its own contexts.</summary>
 public sealed class BrowserFixture : IAsyncLifetime

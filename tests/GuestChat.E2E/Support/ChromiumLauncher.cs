@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace GuestChat.E2E.Browser;
+namespace GuestChat.E2E.Support;
 
 /// <summary>Starts the machine's Debian Chromium through Playwright; Playwright never downloads a browser here.</summary>
 public static class ChromiumLauncher

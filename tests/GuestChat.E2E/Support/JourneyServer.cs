@@ -1,0 +1,34 @@
+using GuestChat.Testing;
+
+namespace GuestChat.E2E.Support;
+
+/// <summary>
+/// The real GuestChat server for one journey (tests/GuestChat.Testing): Kestrel on a loopback port, a fresh
+/// temporary data folder with its own SQLite file, a manual clock and captured logs, serving the built web app.
+/// </summary>
+public sealed class JourneyServer : IAsyncDisposable
+{
+    private readonly GuestChatHost _host;
+
+    private JourneyServer(GuestChatHost host) => _host = host;
+
+    public static async Task<JourneyServer> StartAsync(string webRoot) =>
+        // The journeys are not about rate limits: a whole suite runs from one loopback address.
+        new(await GuestChatHost.StartAsync(new GuestChatHostOptions { WebRoot = webRoot, RelaxRateLimits = true }));
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>, no trailing slash.</summary>
+    public string BaseUrl => _host.BaseUrl;
+
+    public string DataDirectory => _host.DataDirectory;
+
+    /// <summary>Moves the server's clock (a time control that exists only in test code).</summary>
+    public void AdvanceClock(TimeSpan by) => _host.Clock.Advance(by);
+
+    /// <summary>Every log line the server wrote, with exceptions.</summary>
+    public string CapturedLog() => _host.Logs.AllText;
+
+    /// <summary>Every file in the data folder: the database, its -wal and -shm, keys.</summary>
+    public IReadOnlyList<string> DataFiles() => Directory.GetFiles(DataDirectory, "*", SearchOption.AllDirectories);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}
