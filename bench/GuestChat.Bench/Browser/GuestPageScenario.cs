@@ -43,8 +43,22 @@ public static class GuestPageScenario
     public static async Task RunAsync(BenchOptions options, BenchReport report, TextWriter progress, CancellationToken cancellationToken)
     {
         var script = await CryptoPage.BuildAsync(progress, cancellationToken);
+        var webRoot = await WebBuild.BuildAsync(progress, cancellationToken);
+        try
+        {
+            await MeasureAsync(script, webRoot, options, report, progress, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(webRoot, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(string script, string webRoot, BenchOptions options, BenchReport report, TextWriter progress,
+        CancellationToken cancellationToken)
+    {
         progress.WriteLine("guest page: starting the server and Chromium");
-        await using var server = await GuestChatServer.StartAsync(cancellationToken);
+        await using var server = await GuestChatServer.StartAsync(cancellationToken, new Dictionary<string, string> { ["GuestChat__WebRoot"] = webRoot });
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var api = new GuestChatApi(http, server.Origin);
         await using var chromium = await Chromium.LaunchAsync();

@@ -28,7 +28,7 @@ public sealed class GuestChatServer : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Starts the server and returns at once (the cold start scenario times what follows).</summary>
-    public static GuestChatServer Launch(string? dataDirectory = null)
+    public static GuestChatServer Launch(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var assembly = RepositoryPaths.ServerAssembly;
         if (!File.Exists(assembly))
@@ -40,14 +40,16 @@ public sealed class GuestChatServer : IAsyncDisposable
         dataDirectory ??= Directory.CreateTempSubdirectory("guestchat-bench-").FullName;
         var port = FreePort.Next();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var environment = ServerEnvironment.For(dataDirectory, baseAddress, assembly);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         var process = ChildProcess.Start(DotnetHost(), [assembly, "--urls", baseAddress.GetLeftPart(UriPartial.Authority)],
-            Path.GetDirectoryName(assembly)!, ServerEnvironment.For(dataDirectory, baseAddress, assembly));
+            Path.GetDirectoryName(assembly)!, environment);
         return new GuestChatServer(process, baseAddress, dataDirectory, owns);
     }
 
-    public static async Task<GuestChatServer> StartAsync(CancellationToken cancellationToken, string? dataDirectory = null)
+    public static async Task<GuestChatServer> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var server = Launch(dataDirectory);
+        var server = Launch(null, settings);
         try
         {
             await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
