@@ -72,7 +72,8 @@ public sealed partial class GuestChatJourneys
 
         var memberCode = await member.ReadSecurityCodeAsync(
             whileOpen: () => Screenshots.SaveDesktopAndPhoneAsync(member.Page, "14-member-security-code"));
-        var guestCode = await guest.ReadSecurityCodeAsync();
+        var guestCode = await guest.ReadSecurityCodeAsync(
+            whileOpen: () => Screenshots.SaveDesktopAndPhoneAsync(guest.Page, "15-guest-security-code"));
         output.WriteLine($"security code: {memberCode}");
         Assert.Equal(memberCode, guestCode);
 
@@ -86,7 +87,7 @@ public sealed partial class GuestChatJourneys
     /// whole suite in every server's data folder (database, -wal, -shm), every server's log output, and
     /// everything every browser sent (request URLs, headers and bodies, WebSocket frames).
     /// </summary>
-    [Fact, Journey(8)]
+    [Fact, Journey(8, RunsLast = true)]
     public async Task NoPlaintextOrLinkSecretReachesTheServerFilesLogsOrWire()
     {
         await using (var journey = await StartAsync("journey 8"))
@@ -108,6 +109,8 @@ public sealed partial class GuestChatJourneys
         Assert.True(suite.Plaintexts.Count >= 2, "The suite recorded no plaintexts to look for.");
         Assert.NotEmpty(suite.LinkSecrets);
         Assert.True(suite.Traffic.Sum(recorder => recorder.SentFrameCount) >= 2, "No WebSocket frames were recorded.");
+        Assert.Contains(suite.Traffic.SelectMany(recorder => recorder.Items),
+            item => item.Kind == "request-body" && SecretScan.Contains(item.Bytes, "Quentin Leakcheck"));
 
         var secrets = suite.Plaintexts.Select(p => (Kind: "message plaintext", Value: p.Key, From: p.Value))
             .Concat(suite.LinkSecrets.Select(s => (Kind: "link secret", Value: s.Key, From: s.Value)))
