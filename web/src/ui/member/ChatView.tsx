@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { periodInDays } from '../../shared/time';
+import { formatDays, periodInDays } from '../../shared/time';
 import type { MemberRuntime } from '../../member/runtime';
 import type { MemberChat } from '../../transport/member-api';
 import { Avatar } from '../common/Avatar';
@@ -125,7 +125,7 @@ export function ChatView({ runtime, chat, typing, now, onBack, onNewLink }: Chat
         )}
         {chat.state === 'expired' && (
           <div class="foot-closed">
-            <p role="status">{`This chat expired after ${days} days without messages`}</p>
+            <p role="status">{`This chat expired after ${formatDays(days)} without messages`}</p>
             <button type="button" class="button primary" onClick={() => onNewLink(chat.guestName)}>
               Create new link
             </button>
