@@ -165,7 +165,13 @@ describe('the chat engine', () => {
     relay.blocked = false;
     await guest.sendText(CHAT, 'after unblocking');
     await relay.settle();
+    await member.sendReadReceipts(CHAT);
+    await relay.settle();
     expect(memberStore.texts(CHAT)).toEqual(['after unblocking']);
+    const deliveredSeq = (await guestStore.cursor(CHAT)).deliveredSeq;
+    const ticks = new Map((await guestStore.messages(CHAT)).map((m) => [m.text, tickOf(m, deliveredSeq)]));
+    expect(ticks.get('while blocked')).toBe('sent');
+    expect(ticks.get('after unblocking')).toBe('read');
   });
 
   it('drops and acknowledges a forged envelope, and the ratchet still reads the real ones', async () => {

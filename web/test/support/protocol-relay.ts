@@ -26,6 +26,8 @@ export class ProtocolRelay {
   private readonly deliveredFor: Record<Side, number> = { member: 0, guest: 0 };
   private readonly engines: Partial<Record<Side, ChatEngine>> = {};
   private readonly inFlight: Record<Side, ServerFrame[]> = { member: [], guest: [] };
+  /** The first envelope discarded while blocked: the guest's delivered mark stays below it for good. */
+  private firstDiscarded: number | null = null;
 
   constructor(readonly chatId: string) {}
 
@@ -96,7 +98,10 @@ export class ProtocolRelay {
         this.received[side]++;
         const queued: Queued = { seq: ++this.seq, body: frame.body, sentAt: this.tick() };
         this.push(side, { type: 'stored', chatId: this.chatId, clientId: frame.clientId, seq: queued.seq, sentAt: queued.sentAt });
-        if (this.blocked && side === 'guest') return; // Stored as far as the guest knows; never delivered.
+        if (this.blocked && side === 'guest') {
+          this.firstDiscarded ??= queued.seq; // Stored as far as the guest knows; never delivered.
+          return;
+        }
         this.queues[other(side)].push(queued);
         this.push(other(side), { type: 'message', chatId: this.chatId, seq: queued.seq, body: queued.body, sentAt: queued.sentAt });
         return;
@@ -106,7 +111,10 @@ export class ProtocolRelay {
         this.queues[side] = this.queues[side].filter((q) => q.seq > frame.seq);
         if (this.queues[side].length === before) return;
         const sender = other(side);
-        this.deliveredFor[sender] = Math.max(this.deliveredFor[sender], frame.seq);
+        const cap = sender === 'guest' && this.firstDiscarded !== null ? this.firstDiscarded - 1 : Infinity;
+        const mark = Math.min(frame.seq, cap);
+        if (mark <= this.deliveredFor[sender]) return;
+        this.deliveredFor[sender] = mark;
         this.push(sender, { type: 'delivered', chatId: this.chatId, seq: this.deliveredFor[sender] });
         return;
       }
