@@ -28,6 +28,9 @@ internal sealed class ChatRuntime(ChatRecord record)
     public long MemberAckedSeq { get; set; } = record.MemberAckedSeq;
     public long GuestAckedSeq { get; set; } = record.GuestAckedSeq;
 
+    /// <summary>The last sends, to answer a resend with its original sequence number.</summary>
+    public RecentSends Recent { get; } = new();
+
     /// <summary>Set while the chat has changes in the batch being built.</summary>
     public bool Touched { get; set; }
 

@@ -124,13 +124,19 @@ public sealed partial class ChatWriter : BackgroundService
         {
             return;
         }
-        var seq = ++open.LastSeq;
         var sender = send.Origin.Peer.Party;
+        if (open.Recent.TryFind(sender, send.ClientId, send.Body, out var originalSeq, out var originalSentAt))
+        {
+            _outbox.Add(Outgoing.ToConnection(send.Origin, new StoredFrame(open.Id, send.ClientId, originalSeq, originalSentAt)));
+            return; // a resend of an envelope already stored
+        }
+        var seq = ++open.LastSeq;
+        open.Recent.Add(sender, send.ClientId, send.Body, seq, now);
         // A blocked guest's envelope is answered like any other but never stored, delivered, or counted as activity.
         if (!(sender == Party.Guest && open.Blocked))
         {
             var recipient = Other(sender);
-            _batch.Envelopes.Add(new StoredEnvelope(open.Id, seq, recipient, send.Body, now));
+            _batch.Envelopes.Add(new StoredEnvelope(open.Id, seq, recipient, send.Body, now, send.ClientId));
             open.LastActivityAt = now;
             _outbox.Add(Outgoing.ToParty(open, recipient, new MessageFrame(open.Id, seq, send.Body, now)));
         }
@@ -327,6 +333,10 @@ public sealed partial class ChatWriter : BackgroundService
             return null;
         }
         chat = new ChatRuntime(record);
+        foreach (var sent in (await _store.ReadRecentSendsAsync(id, 16, CancellationToken.None)).Reverse())
+        {
+            chat.Recent.Add(Other(sent.Recipient), sent.ClientId!, sent.Body, sent.Seq, sent.SentAt);
+        }
         _chats[id] = chat;
         return chat;
     }

@@ -36,8 +36,8 @@ public sealed record ChatRecord(
     long MemberAckedSeq,
     long GuestAckedSeq);
 
-/// <summary>An envelope waiting for its recipient's acknowledgement.</summary>
-public sealed record StoredEnvelope(ChatId ChatId, long Seq, Party Recipient, byte[] Body, long SentAt);
+/// <summary>An envelope waiting for its recipient's acknowledgement, with the sender's client id for its send.</summary>
+public sealed record StoredEnvelope(ChatId ChatId, long Seq, Party Recipient, byte[] Body, long SentAt, string? ClientId);
 
 /// <summary>The recipient has safely stored everything up to <see cref="UpToSeq"/>: those rows go.</summary>
 public readonly record struct Acknowledgement(ChatId ChatId, Party Recipient, long UpToSeq);
@@ -85,6 +85,9 @@ public interface IChatStore
 
     /// <summary>The chat's envelopes queued for <paramref name="recipient"/>, in sequence order.</summary>
     IAsyncEnumerable<StoredEnvelope> ReadQueuedAsync(ChatId chat, Party recipient, CancellationToken cancellationToken);
+
+    /// <summary>The chat's latest queued envelopes that carry a client id, newest first (to recognise resends).</summary>
+    Task<IReadOnlyList<StoredEnvelope>> ReadRecentSendsAsync(ChatId chat, int count, CancellationToken cancellationToken);
 
     /// <summary>Active chats whose last message is at or before <paramref name="lastActivityAtOrBefore"/>.</summary>
     Task<IReadOnlyList<ChatId>> FindIdleAsync(long lastActivityAtOrBefore, CancellationToken cancellationToken);

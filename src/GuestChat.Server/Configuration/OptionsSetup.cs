@@ -15,6 +15,7 @@ public static class OptionsSetup
         Add<WebOptions>(services, Section, ValidateWeb);
         Add<LimitOptions>(services, $"{Section}:Limits", ValidateLimits);
         Add<RateLimitOptions>(services, $"{Section}:RateLimits", ValidateRateLimits);
+        Add<RealtimeOptions>(services, $"{Section}:Realtime", ValidateRealtime);
         return services;
     }
 
@@ -100,6 +101,18 @@ public static class OptionsSetup
             {
                 errors.Add($"GuestChat:RateLimits:{name}:Window must be between 00:00:00.001 and 1.00:00:00 (got {rule.Window}).");
             }
+        }
+    }
+
+    private static void ValidateRealtime(RealtimeOptions o, List<string> errors)
+    {
+        if (o.KeepAliveInterval < TimeSpan.FromMilliseconds(100) || o.KeepAliveInterval > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"GuestChat:Realtime:KeepAliveInterval must be between 00:00:00.1 and 00:10:00 (got {o.KeepAliveInterval}).");
+        }
+        if (o.KeepAliveTimeout < TimeSpan.FromMilliseconds(100) || o.KeepAliveTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"GuestChat:Realtime:KeepAliveTimeout must be between 00:00:00.1 and 00:10:00 (got {o.KeepAliveTimeout}).");
         }
     }
 

@@ -11,12 +11,10 @@ namespace GuestChat.Server.Realtime;
 
 /// <summary>
 /// <c>/ws/member?device=</c> and <c>/ws/guest</c>: one socket per member device or guest, authenticated by its
-/// cookie, from our own origin only. Heartbeats (ping every 15 s, 15 s to answer) close dead sockets.
+/// cookie, from our own origin only. Heartbeats (by default a ping every 15 s, 15 s to answer) close dead sockets.
 /// </summary>
 public static partial class RealtimeApi
 {
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
     public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
     {
         app.MapGet("/ws/member", MemberAsync).RequireAuthorization(Sessions.MemberPolicy);
@@ -68,10 +66,11 @@ public static partial class RealtimeApi
         var services = context.RequestServices;
         var relay = services.GetRequiredService<InProcessRelay>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
+        var heartbeat = services.GetRequiredService<IOptions<RealtimeOptions>>().Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = KeepAlive,
-            KeepAliveTimeout = KeepAlive,
+            KeepAliveInterval = heartbeat.KeepAliveInterval,
+            KeepAliveTimeout = heartbeat.KeepAliveTimeout,
         });
         var connection = new ClientConnection(socket, peer, services.GetRequiredService<ChatWriter>(),
             new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),

@@ -75,5 +75,8 @@ public static class Migrations
             CREATE INDEX invitations_by_expiry ON invitations (state, expires_at);
             CREATE INDEX guest_sessions_by_chat ON guest_sessions (chat_id);
             """),
+        new(3, "the sender's client id on queued envelopes, so that a send repeated after a restart is recognised", """
+            ALTER TABLE envelopes ADD COLUMN client_id TEXT;
+            """),
     ];
 }

@@ -50,8 +50,24 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new StoredEnvelope(chat, reader.GetInt64(0), recipient, reader.GetBytes(1), reader.GetInt64(2));
+            yield return new StoredEnvelope(chat, reader.GetInt64(0), recipient, reader.GetBytes(1), reader.GetInt64(2), null);
         }
+    }
+
+    public async Task<IReadOnlyList<StoredEnvelope>> ReadRecentSendsAsync(ChatId chat, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("""
+            SELECT seq, recipient, body, sent_at, client_id FROM envelopes
+            WHERE chat_id = $c AND client_id IS NOT NULL ORDER BY seq DESC LIMIT $n;
+            """).With("$c", chat.Value).With("$n", count);
+        var list = new List<StoredEnvelope>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new StoredEnvelope(chat, reader.GetInt64(0), (Party)reader.GetInt64(1), reader.GetBytes(2), reader.GetInt64(3), reader.GetString(4)));
+        }
+        return list;
     }
 
     public async Task<IReadOnlyList<ChatId>> FindIdleAsync(long lastActivityAtOrBefore, CancellationToken cancellationToken)
@@ -105,8 +121,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
         private BatchWriter(SqliteConnection connection)
         {
             _connection = connection;
-            _insert = Prepare("INSERT INTO envelopes (chat_id, seq, recipient, body, sent_at) VALUES ($c, $s, $r, $b, $t);",
-                "$c", "$s", "$r", "$b", "$t");
+            _insert = Prepare("INSERT INTO envelopes (chat_id, seq, recipient, body, sent_at, client_id) VALUES ($c, $s, $r, $b, $t, $id);",
+                "$c", "$s", "$r", "$b", "$t", "$id");
             _acknowledge = Prepare("DELETE FROM envelopes WHERE chat_id = $c AND recipient = $r AND seq <= $s;", "$c", "$r", "$s");
             _close = Prepare("DELETE FROM envelopes WHERE chat_id = $c; DELETE FROM guest_sessions WHERE chat_id = $c;", "$c");
             _progress = Prepare("""
@@ -128,7 +144,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
             }
             foreach (var e in batch.Envelopes)
             {
-                Run(_insert, e.ChatId.Value, e.Seq, (int)e.Recipient, e.Body, e.SentAt);
+                Run(_insert, e.ChatId.Value, e.Seq, (int)e.Recipient, e.Body, e.SentAt, (object?)e.ClientId ?? DBNull.Value);
             }
             foreach (var a in batch.Acknowledgements)
             {
