@@ -8,6 +8,7 @@ import { GuestBadge } from '../common/GuestBadge';
 import { MessageList } from '../common/MessageList';
 import { SecurityCodeDialog } from '../common/SecurityCodeDialog';
 import { useChatMessages, usePageAttention } from '../common/useChatMessages';
+import { useUnreadTitle } from '../common/useTitle';
 import { PROBLEM_SENTENCES } from './link-problems';
 
 interface GuestChatViewProps {
@@ -24,7 +25,9 @@ export function GuestChatView({ runtime, onLeft }: GuestChatViewProps) {
   const [showCode, setShowCode] = useState(false);
   const [confirmLeave, setConfirmLeave] = useState(false);
   const active = snapshot.phase === 'active';
-  const unread = messages.some((m) => m.from === 'them' && !m.read);
+  const unreadCount = messages.filter((m) => m.from === 'them' && !m.read).length;
+  const unread = unreadCount > 0;
+  useUnreadTitle('Private chat · GuestChat', active ? unreadCount : 0);
 
   useEffect(() => {
     if (attentive && unread && active) void runtime.engine.sendReadReceipts(record.chatId).catch(() => undefined);

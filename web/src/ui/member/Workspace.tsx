@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { MemberRuntime, MemberSnapshot, PendingView } from '../../member/runtime';
 import { ConnectionNotice } from '../common/ConnectionNotice';
 import { Logo } from '../common/Logo';
+import { useUnreadTitle } from '../common/useTitle';
 import { ChatList } from './ChatList';
 import { ChatView } from './ChatView';
 import { InviteDialog } from './InviteDialog';
@@ -17,6 +18,7 @@ export function Workspace({ runtime, onSignOut }: { runtime: MemberRuntime; onSi
   const [listError, setListError] = useState('');
 
   const chat = selected ? snapshot.chats.find((c) => c.id === selected) : undefined;
+  useUnreadTitle('GuestChat', [...snapshot.unread.values()].reduce((sum, n) => sum + n, 0));
   const openInvite = (request: Omit<InviteRequest, 'key'>) => setInvite({ ...request, key: Date.now() });
 
   const cancel = async (invitation: PendingView) => {
