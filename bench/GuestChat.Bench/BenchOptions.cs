@@ -31,6 +31,9 @@ public sealed record BenchOptions
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios);
 
+    /// <summary>Extra environment for the GuestChat server (e.g. DOTNET_gcServer=0), for profiling; none by default.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>A hard bound on the whole run: past it everything is stopped.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(40);
 
@@ -56,6 +59,7 @@ public sealed record BenchOptions
                 "--crypto-messages" => options with { CryptoMessages = Positive(name, value) },
                 "--scenarios" => options with { Scenarios = Scenario(value) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--server-env" => options with { ServerEnvironment = WithSetting(options.ServerEnvironment, name, value) },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }
@@ -64,20 +68,27 @@ public sealed record BenchOptions
 
     public const string Usage =
         "Options: --quick, --pairs N, --idle N, --idle-counts N,N, --rates N,N, --duration SECONDS, --repetitions N, " +
-        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS";
+        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE";
 
     private static BenchOptions QuickDefaults() => new()
     {
         Quick = true,
         Pairs = 100,
         IdleDuringRelay = 1_000,
-        IdleCounts = [2_000],
+        IdleCounts = [1_000],
         Rates = [1_000, 5_000, 10_000],
         StepDuration = TimeSpan.FromSeconds(3),
         Repetitions = 2,
         CryptoMessages = 300,
-        Deadline = TimeSpan.FromSeconds(115),
+        Deadline = TimeSpan.FromSeconds(110),
     };
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string name, string value)
+    {
+        var parts = value.Split('=', 2);
+        if (parts.Length != 2 || parts[0].Length == 0) throw new ArgumentException($"{name} needs NAME=VALUE, not '{value}'.");
+        return new Dictionary<string, string>(settings) { [parts[0]] = parts[1] };
+    }
 
     private static HashSet<string> Scenario(string value)
     {

@@ -42,6 +42,8 @@ public static class BenchmarkRun
         var fileLimit = FileLimit.Raise(wanted);
         var socketCap = (int)Math.Max(0, fileLimit - SocketHeadroom);
         report.Add("machine", ("cores", Environment.ProcessorCount), ("open_file_limit", fileLimit),
+            ("load_average", File.ReadAllText("/proc/loadavg").Split(' ')[0]),
+            ("server_env", options.ServerEnvironment.Count == 0 ? "default" : string.Join(',', options.ServerEnvironment.Select(pair => $"{pair.Key}:{pair.Value}"))),
             ("note", "load_generator_shares_the_cores_with_the_server"));
         progress.WriteLine($"GuestChat benchmark ({(options.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, open-file limit {fileLimit}");
 
@@ -104,7 +106,7 @@ public static class BenchmarkRun
         if (!options.Runs("cold-start")) return;
         progress.WriteLine("cold start");
         var runs = new List<ColdStartResult>();
-        for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, cancellationToken));
+        for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, options.ServerEnvironment, cancellationToken));
         report.Add("cold-start",
             ("runs", runs.Count),
             ("healthz_ms", Median(runs.Select(run => run.HealthyMs))),
@@ -119,7 +121,7 @@ public static class BenchmarkRun
         List<RelayStepResult> relayResults, TextWriter progress, CancellationToken cancellationToken)
     {
         progress.WriteLine("GuestChat: starting the server");
-        await using var server = await GuestChatServer.StartAsync(cancellationToken);
+        await using var server = await GuestChatServer.StartAsync(cancellationToken, options.ServerEnvironment);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32, UseCookies = false })
         {
             BaseAddress = server.BaseAddress,
@@ -171,7 +173,8 @@ public static class BenchmarkRun
             {
                 report.Add("idle", ("target", idle.Target), ("requested", idle.Requested), ("sockets", idle.Sockets),
                     ("baseline_rss_mb", idle.BaselineRssBytes / 1048576.0), ("rss_mb", idle.RssBytes / 1048576.0),
-                    ("bytes_per_socket", Math.Round(idle.BytesPerSocket)), ("sockets_per_gib", idle.BytesPerSocket <= 0 ? double.NaN : Math.Round(1073741824 / idle.BytesPerSocket)),
+                    ("bytes_per_socket", Math.Round(idle.BytesPerSocket)), ("marginal_bytes_per_socket", Math.Round(idle.MarginalBytesPerSocket)),
+                    ("sockets_per_gib", idle.BytesPerSocket <= 0 ? double.NaN : Math.Round(1073741824 / idle.BytesPerSocket)),
                     ("capped_by", idle.CappedBy));
             }
             if (!options.Runs("relay")) return;

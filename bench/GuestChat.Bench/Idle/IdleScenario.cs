@@ -3,8 +3,13 @@ using GuestChat.Bench.Measurement;
 
 namespace GuestChat.Bench.Idle;
 
-/// <summary>Memory of the relay process at a number of authenticated idle sockets, against its own baseline.</summary>
-public sealed record IdleResult(string Target, int Requested, int Sockets, long BaselineRssBytes, long RssBytes, double BytesPerSocket, string CappedBy);
+/// <summary>
+/// Memory of the relay process at a number of authenticated idle sockets: growth over the baseline (no sockets)
+/// per socket, and the marginal growth per socket since the previous, smaller count (NaN for the first), which
+/// leaves out whatever the first connections warmed up once (pools, JIT, GC budgets).
+/// </summary>
+public sealed record IdleResult(string Target, int Requested, int Sockets, long BaselineRssBytes, long RssBytes, double BytesPerSocket,
+    double MarginalBytesPerSocket, string CappedBy);
 
 /// <summary>
 /// Opens authenticated idle sockets in steps (each waits for its <c>ready</c>), lets the process settle, and
@@ -39,8 +44,12 @@ public static class IdleScenario
                 var sample = ProcessSample.Read(target.ProcessId);
                 var closed = open.Count(socket => socket.Failure is not null);
                 if (closed > 0) progress.WriteLine($"  {target.Name}: {closed} idle sockets were closed by the server");
-                results.Add(new IdleResult(target.Name, requested, open.Count - closed, baseline.RssBytes, sample.RssBytes,
-                    (sample.RssBytes - baseline.RssBytes) / (double)Math.Max(1, open.Count - closed), cappedBy));
+                var sockets = open.Count - closed;
+                var previous = results.LastOrDefault();
+                results.Add(new IdleResult(target.Name, requested, sockets, baseline.RssBytes, sample.RssBytes,
+                    (sample.RssBytes - baseline.RssBytes) / (double)Math.Max(1, sockets),
+                    previous is null || sockets <= previous.Sockets ? double.NaN : (sample.RssBytes - previous.RssBytes) / (double)(sockets - previous.Sockets),
+                    cappedBy));
             }
             var kept = open.Take(keep).ToArray();
             await SocketPool.CloseAsync(open.Skip(keep));
