@@ -55,6 +55,8 @@ public sealed partial class GuestChatJourneys
         {
             await Expect(page.Locator(InjectedMarkup)).ToHaveCountAsync(0);
         }
+        await Screenshots.SaveDesktopAndPhoneAsync(member.Page, "16-member-chat-markup-and-overrides");
+        await Screenshots.SaveDesktopAndPhoneAsync(guest.Page, "17-guest-chat-markup-and-overrides");
         await guest.Page.ReloadAsync();
         await Expect(guest.Message(echo)).ToBeVisibleAsync();
         await Expect(guest.Page.Locator(InjectedMarkup)).ToHaveCountAsync(0);
