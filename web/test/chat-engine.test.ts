@@ -18,7 +18,7 @@ const INVITATION = 'inv_AAAAAAAAAAAAAAAAAAA';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A member and a guest after a real invitation, claim and (on the member's first connect) acceptance. */
-async function makeChat(options: { wrongPending?: boolean } = {}) {
+async function makeChat(options: { wrongPending?: boolean; clampDelivered?: boolean } = {}) {
   const now = Date.now();
   const { identity } = await createDeviceIdentity();
   const made = await createInvitation(identity, INVITATION, now + 10 * DAY);
@@ -26,7 +26,7 @@ async function makeChat(options: { wrongPending?: boolean } = {}) {
   const claimed = await claimInvitation(verified);
   const pending = options.wrongPending ? (await createInvitation(identity, INVITATION, now + 10 * DAY)).pending : made.pending;
 
-  const relay = new ProtocolRelay(CHAT);
+  const relay = new ProtocolRelay(CHAT, { clampDelivered: options.clampDelivered ?? true });
   relay.claim(claimed.claim.firstEnvelope);
   const memberStore = new MemoryChatStore();
   const guestStore = new MemoryChatStore();
@@ -170,6 +170,27 @@ describe('the chat engine', () => {
     expect(memberStore.texts(CHAT)).toEqual(['after unblocking']);
     const deliveredSeq = (await guestStore.cursor(CHAT)).deliveredSeq;
     const ticks = new Map((await guestStore.messages(CHAT)).map((m) => [m.text, tickOf(m, deliveredSeq)]));
+    expect(ticks.get('while blocked')).toBe('sent');
+    expect(ticks.get('after unblocking')).toBe('read');
+  });
+
+  it('stops showing a blocked message as delivered once a later one is read, even if the delivered mark covers it', async () => {
+    const { relay, member, guest, guestStore } = await makeChat({ clampDelivered: false });
+    await relay.connect('member', member);
+    await relay.connect('guest', guest);
+    await relay.settle();
+    relay.blocked = true;
+    await guest.sendText(CHAT, 'while blocked');
+    await relay.settle();
+    relay.blocked = false;
+    await guest.sendText(CHAT, 'after unblocking');
+    await relay.settle();
+    await member.sendReadReceipts(CHAT);
+    await relay.settle();
+    const deliveredSeq = (await guestStore.cursor(CHAT)).deliveredSeq;
+    const messages = await guestStore.messages(CHAT);
+    expect(messages.every((m) => m.seq! <= deliveredSeq)).toBe(true);
+    const ticks = new Map(messages.map((m) => [m.text, tickOf(m, deliveredSeq)]));
     expect(ticks.get('while blocked')).toBe('sent');
     expect(ticks.get('after unblocking')).toBe('read');
   });

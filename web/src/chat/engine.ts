@@ -170,17 +170,34 @@ export class ChatEngine {
       const known = await this.store.message(chatId, payload.id);
       if (!known) change.messages = [{ chatId, id: payload.id, from: 'them', text: payload.text, sentAt, seq }];
     } else if (payload.kind === 'read') {
-      const mine: LocalMessage[] = [];
-      for (const id of payload.ids) {
-        const m = await this.store.message(chatId, id);
-        if (m && m.from === 'me' && !m.read) mine.push({ ...m, read: true });
-      }
-      change.messages = mine;
+      change.messages = await this.readReceipt(chatId, payload.ids);
     }
     await this.store.commit(change);
     this.ack(chatId, seq);
     this.hooks.onChange(chatId);
     if (payload.kind === 'text') this.hooks.onTyping?.(chatId, false);
+  }
+
+  /**
+   * Marks my messages read. Those of mine older than one just read, yet never read themselves, never reached the
+   * other side (the peer reads everything it has, in order): they are marked undelivered for good.
+   */
+  private async readReceipt(chatId: string, ids: string[]): Promise<LocalMessage[]> {
+    const changed = new Map<string, LocalMessage>();
+    let newestRead = 0;
+    for (const id of ids) {
+      const m = await this.store.message(chatId, id);
+      if (!m || m.from !== 'me') continue;
+      newestRead = Math.max(newestRead, m.seq ?? 0);
+      if (!m.read) changed.set(m.id, { ...m, read: true });
+    }
+    if (newestRead > 0) {
+      for (const m of await this.store.messages(chatId)) {
+        if (m.from === 'me' && !m.read && !m.undelivered && !changed.has(m.id) && m.seq !== undefined && m.seq < newestRead)
+          changed.set(m.id, { ...m, undelivered: true });
+      }
+    }
+    return [...changed.values()];
   }
 
   private async establish(chatId: string, seq: number, body: Uint8Array, now: number): Promise<void> {

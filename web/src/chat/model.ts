@@ -15,6 +15,11 @@ export interface LocalMessage {
   read?: boolean;
   /** Mine: the server refused it (the chat expired or ended), so it will never be sent. */
   failed?: string;
+  /**
+   * Mine: the other side has read a later message of mine but never this one, so it never reached them (sent
+   * while they had blocked us). It then never shows as delivered, whatever the cumulative delivered mark says.
+   */
+  undelivered?: boolean;
 }
 
 /** Per chat: the last inbound sequence processed (each seq is processed once) and the delivered mark. */
@@ -64,7 +69,7 @@ export function tickOf(message: LocalMessage, deliveredSeq: number): Tick {
   if (message.failed) return 'failed';
   if (message.read) return 'read';
   if (message.seq === undefined) return 'sending';
-  return message.seq <= deliveredSeq ? 'delivered' : 'sent';
+  return message.seq <= deliveredSeq && !message.undelivered ? 'delivered' : 'sent';
 }
 
 /** Display order: by sequence number, with messages not yet stored last, in the order they were written. */

@@ -29,7 +29,11 @@ export class ProtocolRelay {
   /** The first envelope discarded while blocked: the guest's delivered mark stays below it for good. */
   private firstDiscarded: number | null = null;
 
-  constructor(readonly chatId: string) {}
+  /** `clampDelivered: false` plays a server that lets the guest's delivered mark cover discarded envelopes. */
+  constructor(
+    readonly chatId: string,
+    private readonly options: { clampDelivered?: boolean } = {},
+  ) {}
 
   /** The guest's claim: its first envelope is queued for the member as sequence 1. */
   claim(firstEnvelope: Uint8Array): void {
@@ -111,7 +115,8 @@ export class ProtocolRelay {
         this.queues[side] = this.queues[side].filter((q) => q.seq > frame.seq);
         if (this.queues[side].length === before) return;
         const sender = other(side);
-        const cap = sender === 'guest' && this.firstDiscarded !== null ? this.firstDiscarded - 1 : Infinity;
+        const clamp = this.options.clampDelivered ?? true;
+        const cap = clamp && sender === 'guest' && this.firstDiscarded !== null ? this.firstDiscarded - 1 : Infinity;
         const mark = Math.min(frame.seq, cap);
         if (mark <= this.deliveredFor[sender]) return;
         this.deliveredFor[sender] = mark;
