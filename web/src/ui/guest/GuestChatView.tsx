@@ -43,7 +43,9 @@ export function GuestChatView({ runtime, onLeft }: GuestChatViewProps) {
               {record.memberName}
             </span>
           </h1>
-          <p class="chat-subtitle">{snapshot.typing ? 'typing…' : 'End-to-end encrypted'}</p>
+          <p class="chat-subtitle">
+            {snapshot.typing ? 'typing…' : active ? 'End-to-end encrypted' : snapshot.phase === 'expired' ? 'Expired' : 'Ended'}
+          </p>
         </div>
         <div class="chat-actions">
           {active && (
