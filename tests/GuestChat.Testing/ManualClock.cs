@@ -3,7 +3,8 @@ namespace GuestChat.Testing;
 /// <summary>
 /// A clock that moves only when the test says so. It exists only in test code: the server takes whatever
 /// <see cref="TimeProvider"/> is registered, and in production that is <see cref="TimeProvider.System"/>.
-/// Timers created from it (the expiry sweep's <c>PeriodicTimer</c>) fire during <see cref="Advance"/>.
+/// Timers created from it (the expiry sweep's <c>PeriodicTimer</c>) fire during <see cref="Advance"/>, in due
+/// order; a periodic timer that falls due several times in one advance fires once, as a busy system timer would.
 /// </summary>
 public sealed class ManualClock : TimeProvider
 {
@@ -36,7 +37,7 @@ public sealed class ManualClock : TimeProvider
     /// <summary>Now as Unix milliseconds, the unit of the wire protocol.</summary>
     public long UnixMilliseconds => GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Moves time forward, firing every timer that falls due on the way, in order.</summary>
+    /// <summary>Moves time forward, firing every timer that falls due on the way, in order (periodic ones once).</summary>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
@@ -56,8 +57,11 @@ public sealed class ManualClock : TimeProvider
                     _now = target;
                     return;
                 }
-                _now = next.DueAt!.Value;
-                next.Fired();
+                next.Fired(target, out var firedAt);
+                if (firedAt > _now)
+                {
+                    _now = firedAt;
+                }
             }
             next.Invoke();
         }
@@ -91,9 +95,23 @@ public sealed class ManualClock : TimeProvider
             return true;
         }
 
-        /// <summary>Called under the clock's lock when it fires: schedules the next period.</summary>
-        public void Fired() =>
-            DueAt = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : DueAt + _period;
+        /// <summary>
+        /// Called under the clock's lock when it fires during an advance to <paramref name="target"/>: gives the
+        /// last due time passed and schedules the next one after <paramref name="target"/>.
+        /// </summary>
+        public void Fired(DateTimeOffset target, out DateTimeOffset firedAt)
+        {
+            var due = DueAt!.Value;
+            if (_period == Timeout.InfiniteTimeSpan || _period <= TimeSpan.Zero)
+            {
+                firedAt = due;
+                DueAt = null;
+                return;
+            }
+            var missed = (target - due).Ticks / _period.Ticks;
+            firedAt = due + TimeSpan.FromTicks(missed * _period.Ticks);
+            DueAt = firedAt + _period;
+        }
 
         public void Invoke() => callback(state);
 

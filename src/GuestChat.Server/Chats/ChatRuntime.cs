@@ -27,6 +27,10 @@ internal sealed class ChatRuntime(ChatRecord record)
     public long LastSeq { get; set; } = record.LastSeq;
     public long MemberAckedSeq { get; set; } = record.MemberAckedSeq;
     public long GuestAckedSeq { get; set; } = record.GuestAckedSeq;
+    public long FirstDiscardedSeq { get; set; } = record.FirstDiscardedSeq;
+
+    /// <summary>The <c>delivered</c> mark the guest may see (docs/protocol.md: never up to a discarded envelope).</summary>
+    public long GuestDelivered => ChatViews.GuestDelivered(MemberAckedSeq, FirstDiscardedSeq);
 
     /// <summary>The last sends, to answer a resend with its original sequence number.</summary>
     public RecentSends Recent { get; } = new();
@@ -40,5 +44,5 @@ internal sealed class ChatRuntime(ChatRecord record)
         : peer.Member == MemberId && peer.Device == DeviceId;
 
     public ChatProgress Progress() =>
-        new(Id, State, Blocked, LastActivityAt, LastSeq, MemberAckedSeq, GuestAckedSeq);
+        new(Id, State, Blocked, LastActivityAt, LastSeq, MemberAckedSeq, GuestAckedSeq, FirstDiscardedSeq);
 }

@@ -9,6 +9,13 @@ public static class ChatViews
     public static ChatState EffectiveState(ChatRecord chat, long now, TimeSpan inactivityPeriod) =>
         chat.State == ChatState.Active && now >= ExpiresAt(chat, inactivityPeriod) ? ChatState.Expired : chat.State;
 
+    /// <summary>
+    /// What the guest is told the member has received: the member's acknowledgements, but never as far as the
+    /// first envelope discarded while blocked (<c>delivered</c> is cumulative, so it would show that one as delivered).
+    /// </summary>
+    public static long GuestDelivered(long memberAckedSeq, long firstDiscardedSeq) =>
+        firstDiscardedSeq > 0 ? Math.Min(memberAckedSeq, firstDiscardedSeq - 1) : memberAckedSeq;
+
     public static long ExpiresAt(ChatRecord chat, TimeSpan inactivityPeriod) =>
         chat.LastActivityAt + (long)inactivityPeriod.TotalMilliseconds;
 

@@ -133,7 +133,14 @@ public sealed partial class ChatWriter : BackgroundService
         var seq = ++open.LastSeq;
         open.Recent.Add(sender, send.ClientId, send.Body, seq, now);
         // A blocked guest's envelope is answered like any other but never stored, delivered, or counted as activity.
-        if (!(sender == Party.Guest && open.Blocked))
+        if (sender == Party.Guest && open.Blocked)
+        {
+            if (open.FirstDiscardedSeq == 0)
+            {
+                open.FirstDiscardedSeq = seq;
+            }
+        }
+        else
         {
             var recipient = Other(sender);
             _batch.Envelopes.Add(new StoredEnvelope(open.Id, seq, recipient, send.Body, now, send.ClientId));
@@ -175,17 +182,20 @@ public sealed partial class ChatWriter : BackgroundService
         {
             return;
         }
-        if (party == Party.Member)
-        {
-            chat.MemberAckedSeq = upTo;
-        }
-        else
-        {
-            chat.GuestAckedSeq = upTo;
-        }
         _batch.Acknowledgements.Add(new Acknowledgement(chat.Id, party, upTo));
         Touch(chat);
-        _outbox.Add(Outgoing.ToParty(chat, Other(party), new DeliveredFrame(chat.Id, upTo)));
+        if (party == Party.Guest)
+        {
+            chat.GuestAckedSeq = upTo;
+            _outbox.Add(Outgoing.ToParty(chat, Party.Member, new DeliveredFrame(chat.Id, upTo)));
+            return;
+        }
+        var delivered = chat.GuestDelivered;
+        chat.MemberAckedSeq = upTo;
+        if (chat.GuestDelivered > delivered)
+        {
+            _outbox.Add(Outgoing.ToParty(chat, Party.Guest, new DeliveredFrame(chat.Id, chat.GuestDelivered)));
+        }
     }
 
     private void PlanBlock(SetBlocked block, ChatRuntime? chat)
@@ -292,9 +302,20 @@ public sealed partial class ChatWriter : BackgroundService
                     _chats.Remove(chat.Id);
                 }
             }
+            // Sockets of closed chats close last, after every frame of this batch is queued for them.
             foreach (var outgoing in _outbox)
             {
-                outgoing.Deliver(_relay);
+                if (!outgoing.EndsGuest)
+                {
+                    outgoing.Deliver(_relay);
+                }
+            }
+            foreach (var outgoing in _outbox)
+            {
+                if (outgoing.EndsGuest)
+                {
+                    outgoing.Deliver(_relay);
+                }
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -401,6 +422,8 @@ public sealed partial class ChatWriter : BackgroundService
 
         public static Outgoing Reply(TaskCompletionSource<ChatChangeResult> reply, ChatChangeResult result) =>
             new(null, null, default, null, reply, result, false);
+
+        public bool EndsGuest => _endGuest;
 
         public void Deliver(IRelay relay)
         {

@@ -34,7 +34,8 @@ public sealed record ChatRecord(
     long LastActivityAt,
     long LastSeq,
     long MemberAckedSeq,
-    long GuestAckedSeq);
+    long GuestAckedSeq,
+    long FirstDiscardedSeq);
 
 /// <summary>An envelope waiting for its recipient's acknowledgement, with the sender's client id for its send.</summary>
 public sealed record StoredEnvelope(ChatId ChatId, long Seq, Party Recipient, byte[] Body, long SentAt, string? ClientId);
@@ -44,7 +45,8 @@ public readonly record struct Acknowledgement(ChatId ChatId, Party Recipient, lo
 
 /// <summary>The changing part of a chat row, written once per chat per batch.</summary>
 public readonly record struct ChatProgress(
-    ChatId Id, ChatState State, bool Blocked, long LastActivityAt, long LastSeq, long MemberAckedSeq, long GuestAckedSeq);
+    ChatId Id, ChatState State, bool Blocked, long LastActivityAt, long LastSeq, long MemberAckedSeq, long GuestAckedSeq,
+    long FirstDiscardedSeq);
 
 /// <summary>Everything one group commit writes, in one transaction.</summary>
 public sealed class ChatBatch

@@ -57,7 +57,7 @@ public static partial class ClaimApi
         }
         var chat = new ChatRecord(ChatId.New(), invitationId, invitation.MemberId, invitation.DeviceId, lookup.InviterName, guestName,
             request.GuestKeys, request.ClaimTag, request.TermsVersion, now, ChatState.Active, Blocked: false, now, now,
-            LastSeq: 1, MemberAckedSeq: 0, GuestAckedSeq: 0);
+            LastSeq: 1, MemberAckedSeq: 0, GuestAckedSeq: 0, FirstDiscardedSeq: 0);
         var (cookie, tokenHash) = GuestSession.NewToken();
         if (await invitations.ClaimAsync(chat, tokenHash, request.FirstEnvelope, now, cancellationToken) != ClaimOutcome.Claimed)
         {

@@ -152,7 +152,9 @@ public sealed partial class ClientConnection
                 // Live frames queued meanwhile may repeat these: the send loop skips them.
                 (_backlogSent ??= [])[chat.Id] = last;
             }
-            var delivered = Peer.Party == Party.Member ? chat.GuestAckedSeq : chat.MemberAckedSeq;
+            var delivered = Peer.Party == Party.Member
+                ? chat.GuestAckedSeq
+                : ChatViews.GuestDelivered(chat.MemberAckedSeq, chat.FirstDiscardedSeq);
             if (delivered > 0)
             {
                 await WriteAsync(new DeliveredFrame(chat.Id, delivered), cancellationToken);

@@ -10,7 +10,7 @@ internal static class ChatRows
     public const string Select = """
         SELECT c.id, c.invitation_id, c.member_id, c.device_id, m.display_name, c.guest_name, c.guest_keys, c.claim_tag,
                c.terms_version, c.terms_accepted_at, c.state, c.blocked, c.created_at, c.last_activity_at,
-               c.last_seq, c.member_acked_seq, c.guest_acked_seq
+               c.last_seq, c.member_acked_seq, c.guest_acked_seq, c.first_discarded_seq
         FROM chats c JOIN members m ON m.id = c.member_id
         """;
 
@@ -31,7 +31,8 @@ internal static class ChatRows
         r.GetInt64(13),
         r.GetInt64(14),
         r.GetInt64(15),
-        r.GetInt64(16));
+        r.GetInt64(16),
+        r.GetInt64(17));
 
     public static string StateText(ChatState state) => state switch
     {

@@ -78,5 +78,8 @@ public static class Migrations
         new(3, "the sender's client id on queued envelopes, so that a send repeated after a restart is recognised", """
             ALTER TABLE envelopes ADD COLUMN client_id TEXT;
             """),
+        new(4, "the first envelope discarded while blocked, which the guest's delivered mark never reaches", """
+            ALTER TABLE chats ADD COLUMN first_discarded_seq INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -127,9 +127,9 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
             _close = Prepare("DELETE FROM envelopes WHERE chat_id = $c; DELETE FROM guest_sessions WHERE chat_id = $c;", "$c");
             _progress = Prepare("""
                 UPDATE chats SET state = $state, blocked = $blocked, last_activity_at = $activity, last_seq = $seq,
-                                 member_acked_seq = $memberAcked, guest_acked_seq = $guestAcked
+                                 member_acked_seq = $memberAcked, guest_acked_seq = $guestAcked, first_discarded_seq = $discarded
                 WHERE id = $id;
-                """, "$state", "$blocked", "$activity", "$seq", "$memberAcked", "$guestAcked", "$id");
+                """, "$state", "$blocked", "$activity", "$seq", "$memberAcked", "$guestAcked", "$discarded", "$id");
         }
 
         public static async Task<BatchWriter> OpenAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
@@ -157,7 +157,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
             foreach (var p in batch.Chats)
             {
                 Run(_progress, ChatRows.StateText(p.State), p.Blocked ? 1 : 0, p.LastActivityAt, p.LastSeq,
-                    p.MemberAckedSeq, p.GuestAckedSeq, p.Id.Value);
+                    p.MemberAckedSeq, p.GuestAckedSeq, p.FirstDiscardedSeq, p.Id.Value);
             }
             transaction.Commit();
         }
