@@ -73,11 +73,11 @@ public sealed class Journey : IAsyncDisposable
 
     /// <summary>A member on a desktop browser (1280x800).</summary>
     public async Task<MemberPage> NewMemberAsync() =>
-        new(await NewPageAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 800 } }), Server.BaseUrl);
+        new(await NewPageAsync("member", new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 800 } }), Server.BaseUrl);
 
     /// <summary>A guest on a phone (360x740, touch).</summary>
     public async Task<GuestPage> NewGuestAsync() =>
-        new(await NewPageAsync(new BrowserNewContextOptions
+        new(await NewPageAsync("guest", new BrowserNewContextOptions
         {
             ViewportSize = new() { Width = 360, Height = 740 },
             IsMobile = true,
@@ -85,7 +85,7 @@ public sealed class Journey : IAsyncDisposable
             DeviceScaleFactor = 2,
         }));
 
-    private async Task<IPage> NewPageAsync(BrowserNewContextOptions options)
+    private async Task<IPage> NewPageAsync(string who, BrowserNewContextOptions options)
     {
         options.Locale = "en-GB";
         options.TimezoneId = "UTC";
@@ -102,14 +102,21 @@ public sealed class Journey : IAsyncDisposable
             _dialogs.Enqueue($"{dialog.Type}: {dialog.Message}");
             _ = dialog.DismissAsync();
         };
-        page.PageError += (_, error) => _pageErrors.Enqueue(error);
+        page.PageError += (_, error) => _pageErrors.Enqueue($"{who}: page error: {error}");
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning") _pageErrors.Enqueue($"{who}: console {message.Type}: {message.Text}");
+        };
         return page;
     }
 
+    /// <summary>Closes the browsers; writes what the pages and the server reported, for when a journey fails.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var error in _pageErrors) _output.WriteLine($"page error: {error}");
         foreach (var context in _contexts) await context.CloseAsync();
+        foreach (var error in _pageErrors) _output.WriteLine(error);
+        _output.WriteLine($"--- server log ({_name}) ---");
+        _output.WriteLine(Server.CapturedLog());
     }
 }
 
