@@ -44,6 +44,7 @@ public static class GuestChatApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
         builder.Services.AddGuestChat();
         configure?.Invoke(builder);
+        OptionsSetup.ValidateAll(builder.Configuration);
         var app = builder.Build();
         app.UseGuestChat();
         return app;

@@ -1,23 +1,21 @@
 using GuestChat.Server;
+using GuestChat.Server.Configuration;
 using Microsoft.Extensions.Options;
 
 // Configuration: appsettings.json, GuestChat__* environment variables, command line (see docs/operations.md).
 try
 {
-    await GuestChatApp.Build(args).RunAsync();
+    var app = GuestChatApp.Build(args);
+    app.Services.GetService<IStartupValidator>()?.Validate(); // fail with the messages alone, before the host starts
+    await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (ConfigurationErrors.From(e) is { Count: > 0 } errors)
 {
     await Console.Error.WriteLineAsync("GuestChat cannot start: the configuration is not valid.");
-    foreach (var failure in e.Failures)
+    foreach (var error in errors)
     {
-        await Console.Error.WriteLineAsync($"  - {failure}");
+        await Console.Error.WriteLineAsync($"  - {error}");
     }
-    return 2;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-{
-    await Console.Error.WriteLineAsync($"GuestChat cannot start: {e.Message}");
     return 2;
 }

@@ -25,7 +25,7 @@ public sealed class GuestChatHostOptions
     public DateTimeOffset? StartTime { get; set; }
 
     /// <summary>Runs on the data folder before the first start (e.g. to place a database made by an older version).</summary>
-    public Action<string>? PrepareDataDirectory { get; set; }
+    public Func<string, Task>? PrepareDataDirectory { get; set; }
 
     /// <summary>Raises every rate limit far beyond what a test does, for tests that are not about limits.</summary>
     public bool RelaxRateLimits { get; set; }
@@ -80,7 +80,10 @@ public sealed class GuestChatHost : IAsyncDisposable
         var host = new GuestChatHost(options ?? new GuestChatHostOptions());
         try
         {
-            host._options.PrepareDataDirectory?.Invoke(host.DataDirectory);
+            if (host._options.PrepareDataDirectory is { } prepare)
+            {
+                await prepare(host.DataDirectory);
+            }
             await host.StartServerAsync(cancellationToken);
             return host;
         }

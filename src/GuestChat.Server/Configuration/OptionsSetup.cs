@@ -19,6 +19,38 @@ public static class OptionsSetup
         return services;
     }
 
+    /// <summary>
+    /// Binds and checks every options class from configuration at once, so that an operator sees every problem
+    /// in one go (the host would stop at the first options class it happens to need).
+    /// </summary>
+    public static void ValidateAll(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        Check<StorageOptions>(configuration, Section, ValidateStorage, errors);
+        Check<ChatOptions>(configuration, Section, ValidateChats, errors);
+        Check<WebOptions>(configuration, Section, ValidateWeb, errors);
+        Check<LimitOptions>(configuration, $"{Section}:Limits", ValidateLimits, errors);
+        Check<RateLimitOptions>(configuration, $"{Section}:RateLimits", ValidateRateLimits, errors);
+        Check<RealtimeOptions>(configuration, $"{Section}:Realtime", ValidateRealtime, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Section, typeof(OptionsSetup), errors);
+        }
+    }
+
+    private static void Check<T>(IConfiguration configuration, string section, Action<T, List<string>> validate, List<string> errors)
+        where T : class, new()
+    {
+        try
+        {
+            validate(configuration.GetSection(section).Get<T>() ?? new T(), errors);
+        }
+        catch (InvalidOperationException e) when (ConfigurationErrors.From(e).Count > 0)
+        {
+            errors.Add(e.Message);
+        }
+    }
+
     private static void Add<T>(IServiceCollection services, string section, Action<T, List<string>> validate)
         where T : class
     {
