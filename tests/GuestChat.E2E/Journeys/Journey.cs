@@ -115,8 +115,8 @@ public sealed class Journey : IAsyncDisposable
     {
         foreach (var context in _contexts) await context.CloseAsync();
         foreach (var error in _pageErrors) _output.WriteLine(error);
-        _output.WriteLine($"--- server log ({_name}) ---");
-        _output.WriteLine(Server.CapturedLog());
+        _output.WriteLine($"--- server log of {_name}: its own lines, warnings and errors ---");
+        foreach (var line in Server.NotableLogLines()) _output.WriteLine(line);
     }
 }
 

@@ -27,6 +27,12 @@ public sealed class JourneyServer : IAsyncDisposable
     /// <summary>Every log line the server wrote, with exceptions.</summary>
     public string CapturedLog() => _host.Logs.AllText;
 
+    /// <summary>The server's own log lines and every warning or error, for a failing journey's output.</summary>
+    public IEnumerable<string> NotableLogLines() =>
+        _host.Logs.Entries
+            .Where(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning || entry.Category.StartsWith("GuestChat.", StringComparison.Ordinal))
+            .Select(entry => entry.ToString());
+
     /// <summary>Every file in the data folder: the database, its -wal and -shm, keys.</summary>
     public IReadOnlyList<string> DataFiles() => Directory.GetFiles(DataDirectory, "*", SearchOption.AllDirectories);
 
