@@ -23,6 +23,7 @@ public sealed partial class ChatWriter : BackgroundService
     private readonly Dictionary<ChatId, ChatRuntime> _chats = [];
     private readonly ChatBatch _batch = new();
     private readonly List<ChatRuntime> _touched = [];
+    private readonly Dictionary<(ChatId, Party), long> _acknowledged = []; // one delete per chat and party per batch
     private readonly List<Outgoing> _outbox = [];
     private readonly List<ClientConnection> _origins = [];
     private readonly IChatStore _store;
@@ -182,7 +183,7 @@ public sealed partial class ChatWriter : BackgroundService
         {
             return;
         }
-        _batch.Acknowledgements.Add(new Acknowledgement(chat.Id, party, upTo));
+        _acknowledged[(chat.Id, party)] = upTo;
         Touch(chat);
         if (party == Party.Guest)
         {
@@ -286,6 +287,10 @@ public sealed partial class ChatWriter : BackgroundService
             _batch.Chats.Add(chat.Progress());
             chat.Touched = false;
         }
+        foreach (var ((chat, party), upTo) in _acknowledged)
+        {
+            _batch.Acknowledgements.Add(new Acknowledgement(chat, party, upTo));
+        }
         try
         {
             if (!_batch.IsEmpty)
@@ -336,6 +341,7 @@ public sealed partial class ChatWriter : BackgroundService
         finally
         {
             _batch.Clear();
+            _acknowledged.Clear();
             _touched.Clear();
             _outbox.Clear();
             _origins.Clear();

@@ -337,7 +337,7 @@ public sealed partial class ClientConnection
             return;
         }
         ChatCommand command = send.Kind == EnvelopeKinds.Stored
-            ? new SendEnvelope(chat, this, send.ClientId, Base64UrlText.TryDecode(send.Body, out var body) ? body : [])
+            ? new SendEnvelope(chat, this, send.ClientId, Base64UrlText.DecodeChecked(send.Body))
             : new SendEphemeral(chat, this, send.Body);
         await _writer.SubmitAsync(command, cancellationToken);
     }
