@@ -67,6 +67,15 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task WithoutUrlsTheServerListensOnLocalhostPort5080()
+    {
+        await using var app = GuestChatApp.Build([], builder => builder.Configuration["GuestChat:DataDirectory"] = Path.GetTempPath());
+        Assert.Equal("http://localhost:5080", app.Configuration["urls"]);
+        await using var chosen = GuestChatApp.Build(["--urls", "http://127.0.0.1:6000"]);
+        Assert.Equal("http://127.0.0.1:6000", chosen.Configuration["urls"]);
+    }
+
+    [Fact]
     public void TheServerHasNoClockOfItsOwnThatATestOrAnyoneCouldMove()
     {
         var clocks = typeof(GuestChatApp).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(TimeProvider)));
