@@ -34,6 +34,12 @@ public sealed record BenchOptions
     /// <summary>Extra environment for the GuestChat server (e.g. DOTNET_gcServer=0), for profiling; none by default.</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Another build of the server to measure (an experiment); by default the repository's own build.</summary>
+    public string? ServerAssembly { get; init; }
+
+    /// <summary>How to start the GuestChat server: which build, with which extra environment.</summary>
+    public Hosting.ServerLaunch Server => new(ServerAssembly ?? Hosting.RepositoryPaths.ServerAssembly, ServerEnvironment);
+
     /// <summary>A hard bound on the whole run: past it everything is stopped.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(40);
 
@@ -59,6 +65,7 @@ public sealed record BenchOptions
                 "--crypto-messages" => options with { CryptoMessages = Positive(name, value) },
                 "--scenarios" => options with { Scenarios = Scenario(value) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--server-dll" => options with { ServerAssembly = Path.GetFullPath(value) },
                 "--server-env" => options with { ServerEnvironment = WithSetting(options.ServerEnvironment, name, value) },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
@@ -68,7 +75,7 @@ public sealed record BenchOptions
 
     public const string Usage =
         "Options: --quick, --pairs N, --idle N, --idle-counts N,N, --rates N,N, --duration SECONDS, --repetitions N, " +
-        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE";
+        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE, --server-dll PATH";
 
     private static BenchOptions QuickDefaults() => new()
     {

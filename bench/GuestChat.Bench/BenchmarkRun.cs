@@ -44,6 +44,7 @@ public static class BenchmarkRun
         report.Add("machine", ("cores", Environment.ProcessorCount), ("open_file_limit", fileLimit),
             ("load_average", File.ReadAllText("/proc/loadavg").Split(' ')[0]),
             ("server_env", options.ServerEnvironment.Count == 0 ? "default" : string.Join(',', options.ServerEnvironment.Select(pair => $"{pair.Key}:{pair.Value}"))),
+            ("server_build", options.ServerAssembly is null ? "repository" : options.ServerAssembly),
             ("note", "load_generator_shares_the_cores_with_the_server"));
         progress.WriteLine($"GuestChat benchmark ({(options.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, open-file limit {fileLimit}");
 
@@ -106,7 +107,7 @@ public static class BenchmarkRun
         if (!options.Runs("cold-start")) return;
         progress.WriteLine("cold start");
         var runs = new List<ColdStartResult>();
-        for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, options.ServerEnvironment, cancellationToken));
+        for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, options.Server, cancellationToken));
         report.Add("cold-start",
             ("runs", runs.Count),
             ("healthz_ms", Median(runs.Select(run => run.HealthyMs))),
@@ -121,7 +122,7 @@ public static class BenchmarkRun
         List<RelayStepResult> relayResults, TextWriter progress, CancellationToken cancellationToken)
     {
         progress.WriteLine("GuestChat: starting the server");
-        await using var server = await GuestChatServer.StartAsync(cancellationToken, options.ServerEnvironment);
+        await using var server = await GuestChatServer.StartAsync(options.Server, cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32, UseCookies = false })
         {
             BaseAddress = server.BaseAddress,

@@ -58,8 +58,7 @@ public static class GuestPageScenario
         CancellationToken cancellationToken)
     {
         progress.WriteLine("guest page: starting the server and Chromium");
-        await using var server = await GuestChatServer.StartAsync(cancellationToken, 
-            new Dictionary<string, string>(options.ServerEnvironment) { ["GuestChat__WebRoot"] = webRoot });
+        await using var server = await GuestChatServer.StartAsync(options.Server.With("GuestChat__WebRoot", webRoot), cancellationToken);
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var api = new GuestChatApi(http, server.Origin);
         await using var chromium = await Chromium.LaunchAsync();

@@ -20,8 +20,7 @@ public static class ColdStartScenario
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
 
-    public static async Task<ColdStartResult> RunOnceAsync(LoopbackConnector connector, IReadOnlyDictionary<string, string> settings,
-        CancellationToken cancellationToken)
+    public static async Task<ColdStartResult> RunOnceAsync(LoopbackConnector connector, ServerLaunch launch, CancellationToken cancellationToken)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("guestchat-bench-cold-").FullName;
         try
@@ -29,7 +28,7 @@ public static class ColdStartScenario
             string cookie, deviceId;
             double healthy, signUp, firstSocket;
             long idleRss;
-            await using (var server = GuestChatServer.Launch(dataDirectory, settings))
+            await using (var server = GuestChatServer.Launch(launch, dataDirectory))
             {
                 healthy = (await server.WaitHealthyAsync(s_limit, cancellationToken)).TotalMilliseconds;
                 using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -46,7 +45,7 @@ public static class ColdStartScenario
                 }
             }
             double restartSocket;
-            await using (var server = GuestChatServer.Launch(dataDirectory, settings))
+            await using (var server = GuestChatServer.Launch(launch, dataDirectory))
             {
                 await using var socket = await RetryConnectAsync(server, cookie, deviceId, connector, cancellationToken);
                 restartSocket = Stopwatch.GetElapsedTime(server.Process.StartTimestamp).TotalMilliseconds;

@@ -2,6 +2,13 @@ using System.Diagnostics;
 
 namespace GuestChat.Bench.Hosting;
 
+/// <summary>Which server build to start and the environment added to the bench's own settings.</summary>
+public sealed record ServerLaunch(string Assembly, IReadOnlyDictionary<string, string> Environment)
+{
+    public ServerLaunch With(string name, string value) =>
+        this with { Environment = new Dictionary<string, string>(Environment) { [name] = value } };
+}
+
 /// <summary>
 /// The real GuestChat server, started as its own process from its built assembly, on a free loopback port,
 /// with a fresh temporary data folder and rate limits raised so that setup can create thousands of accounts.
@@ -28,9 +35,9 @@ public sealed class GuestChatServer : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Starts the server and returns at once (the cold start scenario times what follows).</summary>
-    public static GuestChatServer Launch(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static GuestChatServer Launch(ServerLaunch launch, string? dataDirectory = null)
     {
-        var assembly = RepositoryPaths.ServerAssembly;
+        var assembly = launch.Assembly;
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException(
@@ -41,15 +48,15 @@ public sealed class GuestChatServer : IAsyncDisposable
         var port = FreePort.Next();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var environment = ServerEnvironment.For(dataDirectory, baseAddress, assembly);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        foreach (var (key, value) in launch.Environment) environment[key] = value;
         var process = ChildProcess.Start(DotnetHost(), [assembly, "--urls", baseAddress.GetLeftPart(UriPartial.Authority)],
             Path.GetDirectoryName(assembly)!, environment);
         return new GuestChatServer(process, baseAddress, dataDirectory, owns);
     }
 
-    public static async Task<GuestChatServer> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<GuestChatServer> StartAsync(ServerLaunch launch, CancellationToken cancellationToken)
     {
-        var server = Launch(null, settings);
+        var server = Launch(launch);
         try
         {
             await server.WaitHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
