@@ -101,8 +101,9 @@ public static class GuestChatApp
         app.UseWebSockets();
         app.UseRouting();
         app.UseAuthentication();
-        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authorization, which sets the member that per-member limits count
+
 
         app.MapAccounts();
         app.MapDevices();

@@ -23,7 +23,9 @@ public static class Sessions
 
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {
-        services.AddAuthentication(options => options.DefaultAuthenticateScheme = MemberScheme)
+        // No default scheme: each endpoint's policy authenticates only its own kind of session, so a request (and
+        // a socket, for its whole life) carries one authentication handler, not two.
+        services.AddAuthentication()
             .AddCookie(MemberScheme, options =>
             {
                 options.Cookie.Name = MemberCookie;
