@@ -18,6 +18,9 @@ public sealed partial class ChatWriter : BackgroundService
     private const int QueueCapacity = 16_384;
     private const int MaxBatch = 4_096;
 
+    /// <summary>Chats kept in memory; past this the cache starts over (every chat reloads from the store on demand).</summary>
+    private const int MaxCachedChats = 100_000;
+
     private readonly Channel<ChatCommand> _queue = Channel.CreateBounded<ChatCommand>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<ChatId, ChatRuntime> _chats = [];
@@ -306,6 +309,10 @@ public sealed partial class ChatWriter : BackgroundService
                 {
                     _chats.Remove(chat.Id);
                 }
+            }
+            if (_chats.Count > MaxCachedChats)
+            {
+                _chats.Clear(); // safe: everything is committed, and a runtime reloads from its row and queued envelopes
             }
             // Sockets of closed chats close last, after every frame of this batch is queued for them.
             foreach (var outgoing in _outbox)

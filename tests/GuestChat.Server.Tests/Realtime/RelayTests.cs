@@ -145,6 +145,18 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task AFrameMayNameItsTypeAfterItsOtherFields()
+    {
+        using var conversation = await Conversation.StartAsync(Host);
+        await using var guest = await conversation.ConnectGuestAsync();
+        await guest.NextAsync<ReadyFrame>();
+
+        await guest.SendRawAsync($$"""{"chatId":"{{conversation.Chat}}","clientId":"late-type","kind":"stored","body":"AQID","extra":true,"type":"send"}""");
+
+        Assert.Equal("late-type", (await guest.NextAsync<StoredFrame>()).ClientId);
+    }
+
+    [Fact]
     public async Task PingIsAnsweredWithPong()
     {
         using var conversation = await Conversation.StartAsync(Host);
