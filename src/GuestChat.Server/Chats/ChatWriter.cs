@@ -73,7 +73,16 @@ public sealed partial class ChatWriter : BackgroundService
                 while (count < MaxBatch && reader.TryRead(out var command))
                 {
                     count++;
-                    await PlanAsync(command);
+                    try
+                    {
+                        await PlanAsync(command);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // Loading the chat failed (the store is unwell): refuse this command, keep the loop alive.
+                        LogCommandFailed(e, command.GetType().Name);
+                        Refuse(command, new ChatWriterStoppedException(e));
+                    }
                 }
                 await CommitAndDeliverAsync(count);
             }
@@ -379,6 +388,15 @@ public sealed partial class ChatWriter : BackgroundService
     {
         switch (command)
         {
+            case SendEnvelope send:
+                send.Origin.CloseForServerError();
+                break;
+            case SendEphemeral ephemeral:
+                ephemeral.Origin.CloseForServerError();
+                break;
+            case Acknowledge ack:
+                ack.Origin.CloseForServerError();
+                break;
             case SetBlocked block:
                 block.Reply.TrySetException(reason);
                 break;
@@ -395,6 +413,9 @@ public sealed partial class ChatWriter : BackgroundService
 
     [LoggerMessage(2, LogLevel.Error, "Committing a batch of {Commands} commands failed; their sockets are closed so clients resend")]
     private partial void LogBatchFailed(Exception exception, int commands);
+
+    [LoggerMessage(5, LogLevel.Error, "A {Command} could not be applied; it is refused")]
+    private partial void LogCommandFailed(Exception exception, string command);
 
     [LoggerMessage(3, LogLevel.Information, "Chat {ChatId} expired")]
     private partial void LogChatExpired(ChatId chatId);

@@ -83,6 +83,12 @@ public static partial class RealtimeApi
         {
             await connection.RunAsync(services.GetRequiredService<IChatStore>(), context.RequestAborted);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // After the upgrade there is no response to write: log the kind of failure and drop the socket.
+            LogSocketFailed(logger, e, peer.Party);
+            socket.Abort();
+        }
         finally
         {
             relay.Unregister(connection);
@@ -92,6 +98,9 @@ public static partial class RealtimeApi
 
     [LoggerMessage(1, LogLevel.Debug, "A {Party} socket connected ({Connected} connected)")]
     private static partial void LogConnected(ILogger logger, Party party, int connected);
+
+    [LoggerMessage(3, LogLevel.Error, "A {Party} socket failed and was aborted")]
+    private static partial void LogSocketFailed(ILogger logger, Exception exception, Party party);
 
     [LoggerMessage(2, LogLevel.Debug, "A {Party} socket closed with {CloseStatus}")]
     private static partial void LogDisconnected(ILogger logger, Party party, WebSocketCloseStatus? closeStatus);
