@@ -51,6 +51,9 @@ public sealed class ExpiryTests
         using var conversation = await Conversation.StartAsync(host);
         await using var guest = await conversation.ConnectGuestAsync();
         await guest.NextAsync<ReadyFrame>();
+        // The writer handles commands in order: once this is stored, the connect-time expiry check has run.
+        await guest.SendStoredAsync(conversation.Chat, "before", [1]);
+        await guest.NextAsync<StoredFrame>();
 
         host.Clock.Advance(TimeSpan.FromHours(13));
 
