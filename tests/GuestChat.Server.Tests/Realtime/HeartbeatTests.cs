@@ -15,7 +15,7 @@ public sealed class HeartbeatTests
     {
         var options = new GuestChatHostOptions { RelaxRateLimits = true };
         options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
-        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:00.2";
+        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:02"; // room for the live client on a busy machine
         await using var host = await GuestChatHost.StartAsync(options);
         using var conversation = await Conversation.StartAsync(host);
         await using var alive = await conversation.ConnectMemberAsync(); // reads, so it answers pings
@@ -26,18 +26,23 @@ public sealed class HeartbeatTests
         dead.Options.KeepAliveInterval = TimeSpan.Zero;
         await dead.ConnectAsync(new Uri(conversation.Guest.BaseUri, "ws/guest").ToWebSocket(), CancellationToken.None);
         var relay = host.Services.GetRequiredService<InProcessRelay>();
-        Assert.Equal(2, relay.ConnectedCount);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => relay.ConnectedCount == 2, patience.Token); // registered just after the upgrade
 
         // Never reading, the dead client never answers; wait (bounded) for the server to drop it.
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (relay.ConnectedCount > 1)
-        {
-            await Task.Delay(50, patience.Token);
-        }
+        await WaitUntilAsync(() => relay.ConnectedCount == 1, patience.Token);
 
         await alive.SendAsync(new PingFrame());
         await alive.WaitForAsync<PongFrame>(); // the live socket, answering pings all along, is still open
         Assert.Equal(1, relay.ConnectedCount);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(50, cancellationToken);
+        }
     }
 }
 
