@@ -21,7 +21,8 @@ public sealed record PublicInvitation(
     [property: JsonConverter(typeof(Base64UrlJsonConverter))] byte[] Bundle,
     [property: JsonConverter(typeof(Base64UrlJsonConverter))] byte[] BundleTag,
     long ExpiresAt,
-    string TermsVersion);
+    string TermsVersion,
+    long InactivityPeriodMs);
 
 /// <summary><c>POST /api/invitations/{id}/claim</c>: the guest joins.</summary>
 public sealed record ClaimRequest(

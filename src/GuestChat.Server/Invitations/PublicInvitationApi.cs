@@ -34,6 +34,6 @@ public static class PublicInvitationApi
         }
         var invitation = lookup!.Invitation;
         return TypedResults.Ok(new PublicInvitation(invitation.Id, lookup.InviterName, invitation.Bundle!, invitation.BundleTag!,
-            invitation.ExpiresAt, terms.Current.Version));
+            invitation.ExpiresAt, terms.Current.Version, (long)chatOptions.Value.InactivityPeriod.TotalMilliseconds));
     }
 }

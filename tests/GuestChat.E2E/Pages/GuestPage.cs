@@ -26,6 +26,7 @@ public sealed class GuestPage(IPage page) : ChatScreen(page)
     {
         await OpenAsync(link);
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"{memberName} invited you to a private chat" })).ToBeVisibleAsync();
+        await Expect(Page.GetByText("the chat ends after 10 days without messages")).ToBeVisibleAsync();
         await Expect(JoinButton).ToBeVisibleAsync();
     }
 

@@ -24,6 +24,7 @@ public sealed class PublicInvitationTests(SharedServer server) : IClassFixture<S
         Assert.Equal(bundle, seen.Bundle);
         Assert.Equal(tag, seen.BundleTag);
         Assert.Equal((await anyone.GetTermsAsync()).Version, seen.TermsVersion);
+        Assert.Equal(invitation.ExpiresAt - invitation.CreatedAt, seen.InactivityPeriodMs);
     }
 
     [Fact]

@@ -48,6 +48,3 @@ export function formatListTime(at: number, now: number): string {
 export function formatFull(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
-
-/** The product's inactivity period, for sentences written before the server has told us its own. */
-export const DEFAULT_INACTIVITY_DAYS = 10;

@@ -9,6 +9,8 @@ export interface PublicInvitation {
   bundleTag: Uint8Array;
   expiresAt: number;
   termsVersion: string;
+  /** How long the chat lives without messages (the operator's setting), in milliseconds. */
+  inactivityPeriodMs: number;
 }
 
 export type GuestChatState = 'active' | 'expired' | 'ended';

@@ -1,6 +1,6 @@
 import { useId, useState } from 'preact/hooks';
 import { guestNameProblem, GUEST_NAME_MAX } from '../../shared/display-name';
-import { DEFAULT_INACTIVITY_DAYS } from '../../shared/time';
+import { formatDays, periodInDays } from '../../shared/time';
 import { JoinError, joinChat } from '../../guest/join';
 import type { GuestDb, GuestRecord } from '../../storage/guest-db';
 import { guestApi, type PublicInvitation } from '../../transport/guest-api';
@@ -62,7 +62,7 @@ export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onPr
         </h1>
         <p class="guest-intro">
           No account needed: you chat right here in your browser. Messages are end-to-end encrypted, and the chat
-          ends after {DEFAULT_INACTIVITY_DAYS} days without messages.
+          ends after {formatDays(periodInDays(invitation.inactivityPeriodMs))} without messages.
         </p>
         <form class="form" onSubmit={join} noValidate>
           <div class="field">
