@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using GuestChat.Protocol;
 using GuestChat.Server.Chats;
 using GuestChat.Server.Configuration;
@@ -50,7 +49,7 @@ public static partial class ClaimApi
             return Problems.Conflict(ErrorCodes.TermsChanged, "The terms of service have changed; read and accept them again.");
         }
         var invitation = lookup!.Invitation;
-        if (!CryptographicOperations.FixedTimeEquals(invitation.ClaimVerifier, request.ClaimVerifier))
+        if (!ClaimVerifiers.Matches(invitation.ClaimVerifierHash, request.ClaimVerifier))
         {
             LogVerifierMismatch(logs.CreateLogger(typeof(ClaimApi)), invitationId);
             return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.ClaimVerifierMismatch, "This link is not valid.");

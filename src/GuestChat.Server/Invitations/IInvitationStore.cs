@@ -21,7 +21,7 @@ public sealed record InvitationRecord(
     InvitationState State,
     byte[]? Bundle,
     byte[]? BundleTag,
-    byte[]? ClaimVerifier)
+    byte[]? ClaimVerifierHash)
 {
     public bool HasBundle => Bundle is not null;
 }
@@ -56,8 +56,9 @@ public interface IInvitationStore
     /// <summary>Adds the invitation unless the member already holds <paramref name="maxUnused"/> unused ones.</summary>
     Task<bool> TryCreateAsync(InvitationRecord invitation, int maxUnused, long now, CancellationToken cancellationToken);
 
+    /// <summary>Stores the bundle, its tag and the SHA-256 of the claim verifier (never the verifier itself).</summary>
     Task<BundleOutcome> SetBundleAsync(
-        MemberId member, InvitationId id, byte[] bundle, byte[] bundleTag, byte[] claimVerifier, long now,
+        MemberId member, InvitationId id, byte[] bundle, byte[] bundleTag, byte[] claimVerifierHash, long now,
         CancellationToken cancellationToken);
 
     /// <summary>Open, not yet expired invitations, newest first.</summary>

@@ -61,7 +61,7 @@ public static partial class InvitationsApi
             return Problems.Validation(errors.ToDictionary());
         }
         var outcome = await invitations.SetBundleAsync(context.User.GetMemberId(), invitationId, request.Bundle, request.BundleTag,
-            request.ClaimVerifier, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+            ClaimVerifiers.Hash(request.ClaimVerifier), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         return outcome switch
         {
             BundleOutcome.Stored => TypedResults.NoContent(),

@@ -81,5 +81,8 @@ public static class Migrations
         new(4, "the first envelope discarded while blocked, which the guest's delivered mark never reaches", """
             ALTER TABLE chats ADD COLUMN first_discarded_seq INTEGER NOT NULL DEFAULT 0;
             """),
+        new(5, "claim verifiers kept only as their SHA-256, so that a copy of the database cannot use up invitations", """
+            UPDATE invitations SET claim_verifier = guestchat_sha256(claim_verifier) WHERE claim_verifier IS NOT NULL;
+            """),
     ];
 }

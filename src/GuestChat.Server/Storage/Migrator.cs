@@ -1,3 +1,4 @@
+using GuestChat.Server.Invitations;
 using Microsoft.Data.Sqlite;
 
 namespace GuestChat.Server.Storage;
@@ -12,6 +13,8 @@ public static class Migrator
     public static async Task<IReadOnlyList<Migration>> MigrateAsync(
         SqliteConnection connection, TimeProvider clock, int? targetVersion = null, CancellationToken cancellationToken = default)
     {
+        // Migration 5 hashes stored claim verifiers; SQLite has no SHA-256 of its own.
+        connection.CreateFunction("guestchat_sha256", (byte[] value) => ClaimVerifiers.Hash(value), isDeterministic: true);
         // WAL lets readers proceed while the single writer commits; it is a property of the file and persists.
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         await connection.ExecuteAsync(

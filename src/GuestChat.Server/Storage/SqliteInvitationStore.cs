@@ -37,7 +37,7 @@ internal sealed class SqliteInvitationStore(SqliteDatabase database) : IInvitati
     }
 
     public async Task<BundleOutcome> SetBundleAsync(
-        MemberId member, InvitationId id, byte[] bundle, byte[] bundleTag, byte[] claimVerifier, long now,
+        MemberId member, InvitationId id, byte[] bundle, byte[] bundleTag, byte[] claimVerifierHash, long now,
         CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -45,7 +45,7 @@ internal sealed class SqliteInvitationStore(SqliteDatabase database) : IInvitati
             UPDATE invitations SET bundle = $b, bundle_tag = $t, claim_verifier = $v
             WHERE id = $id AND member_id = $m AND state = 'open' AND expires_at > $now AND bundle IS NULL;
             """)
-            .With("$b", bundle).With("$t", bundleTag).With("$v", claimVerifier)
+            .With("$b", bundle).With("$t", bundleTag).With("$v", claimVerifierHash)
             .With("$id", id.Value).With("$m", member.Value).With("$now", now);
         if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
         {

@@ -58,6 +58,17 @@ public sealed class ClaimTests(SharedServer server) : IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task TheServerKeepsOnlyTheHashOfTheClaimVerifier()
+    {
+        var (member, _, invitation, verifier) = await InviteAsync();
+        using var inviter = member;
+
+        Assert.Equal(0, Database.Scalar(Host, "SELECT COUNT(*) FROM invitations WHERE claim_verifier = $v", ("$v", verifier)));
+        Assert.Equal(1, Database.Scalar(Host, "SELECT COUNT(*) FROM invitations WHERE id = $i AND claim_verifier = $h",
+            ("$i", invitation.Id.Value), ("$h", System.Security.Cryptography.SHA256.HashData(verifier))));
+    }
+
+    [Fact]
     public async Task AWrongClaimVerifierIsRefusedAndUsesNothingUp()
     {
         var (member, _, invitation, verifier) = await InviteAsync();

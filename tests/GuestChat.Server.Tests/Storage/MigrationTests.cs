@@ -73,6 +73,45 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task AnInvitationStoredWithItsRawVerifierBeforeMigration5IsClaimedWithItAfterTheUpgrade()
+    {
+        var memberId = MemberId.New();
+        var deviceId = DeviceId.New();
+        var invitationId = InvitationId.New();
+        var verifier = GuestChatClient.RandomBytes(32);
+        var clock = new ManualClock();
+        var options = new GuestChatHostOptions
+        {
+            StartTime = clock.GetUtcNow(),
+            PrepareDataDirectory = async folder =>
+            {
+                await using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "guestchat.db")};Pooling=False");
+                await connection.OpenAsync();
+                Assert.Equal(4, (await Migrator.MigrateAsync(connection, clock, targetVersion: 4)).Count);
+                await using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO members VALUES ($m, 'old_member', 'Old Member', 'no password', $now);
+                    INSERT INTO devices VALUES ($d, $m, x'0102', $now);
+                    INSERT INTO invitations VALUES ($i, $m, $d, $now, $now + 864000000, 'open', x'05', zeroblob(32), $v);
+                    """;
+                insert.Parameters.AddWithValue("$m", memberId.Value);
+                insert.Parameters.AddWithValue("$d", deviceId.Value);
+                insert.Parameters.AddWithValue("$i", invitationId.Value);
+                insert.Parameters.AddWithValue("$now", clock.UnixMilliseconds);
+                insert.Parameters.AddWithValue("$v", verifier);
+                await insert.ExecuteNonQueryAsync();
+            },
+        };
+
+        await using var host = await GuestChatHost.StartAsync(options);
+
+        Assert.Equal(1, Support.Database.Scalar(host, "SELECT COUNT(*) FROM invitations WHERE claim_verifier = $h",
+            ("$h", SHA256.HashData(verifier))));
+        using var guest = host.CreateClient();
+        Assert.Equal(invitationId, (await guest.ClaimAsync(invitationId, verifier)).InvitationId);
+    }
+
+    [Fact]
     public async Task TheDatabaseRunsInWalModeAndMigratingAgainChangesNothing()
     {
         await using var host = await GuestChatHost.StartAsync();
