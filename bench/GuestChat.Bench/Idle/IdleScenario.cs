@@ -18,13 +18,13 @@ public sealed record IdleResult(string Target, int Requested, int Sockets, long 
 /// </summary>
 public static class IdleScenario
 {
-    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(3);
     private const int IdleReceiveBuffer = 512;
 
+    /// <param name="settle">How long the process is left alone before each memory sample.</param>
     public static async Task<(List<IdleResult> Results, BenchSocket[] Kept)> RunAsync(RelayTarget target, IReadOnlyList<int> counts, int cap,
-        int keep, LoopbackConnector connector, TextWriter progress, CancellationToken cancellationToken)
+        int keep, TimeSpan settle, LoopbackConnector connector, TextWriter progress, CancellationToken cancellationToken)
     {
-        await Task.Delay(s_settle, cancellationToken);
+        await Task.Delay(settle, cancellationToken);
         var baseline = ProcessSample.Read(target.ProcessId);
         var results = new List<IdleResult>();
         var open = new List<BenchSocket>();
@@ -40,7 +40,7 @@ public static class IdleScenario
                     open.AddRange(await SocketPool.ConnectAsync([.. target.Idle.Skip(open.Count).Take(wanted - open.Count)],
                         target.Origin, null, connector, IdleReceiveBuffer, cancellationToken));
                 }
-                await Task.Delay(s_settle, cancellationToken);
+                await Task.Delay(settle, cancellationToken);
                 var sample = ProcessSample.Read(target.ProcessId);
                 var closed = open.Count(socket => socket.Failure is not null);
                 if (closed > 0) progress.WriteLine($"  {target.Name}: {closed} idle sockets were closed by the server");
