@@ -27,10 +27,11 @@ public static class CryptoScenario
             await using var context = await chromium.Browser.NewContextAsync();
             var page = await CryptoPage.OpenAsync(context, script);
             await Chromium.ThrottleCpuAsync(context, page, throttle);
-            await MeasureAsync(page, WarmUpMessages, alternate: false);
-            await MeasureAsync(page, WarmUpMessages, alternate: true);
-            var chain = await MeasureAsync(page, options.CryptoMessages, alternate: false);
-            var ratchet = await MeasureAsync(page, options.CryptoMessages, alternate: true);
+            // The page's work is bounded by its count; WaitAsync bounds it in time too (the run's deadline).
+            await MeasureAsync(page, WarmUpMessages, alternate: false).WaitAsync(cancellationToken);
+            await MeasureAsync(page, WarmUpMessages, alternate: true).WaitAsync(cancellationToken);
+            var chain = await MeasureAsync(page, options.CryptoMessages, alternate: false).WaitAsync(cancellationToken);
+            var ratchet = await MeasureAsync(page, options.CryptoMessages, alternate: true).WaitAsync(cancellationToken);
             report.Add("crypto", ("cpu_throttle", throttle), ("messages", options.CryptoMessages),
                 ("encrypt_decrypt_ms", chain.MeanMs), ("encrypt_decrypt_p99_ms", chain.P99Ms),
                 ("ratchet_msg_ms", ratchet.MeanMs), ("ratchet_msg_p99_ms", ratchet.P99Ms),

@@ -84,7 +84,7 @@ public static class GuestPageScenario
         var firstLink = await NewLinkAsync();
         var weight = await PageWeight.OfGuestPageAsync(http, new Uri(firstLink).GetLeftPart(UriPartial.Path), cancellationToken);
         progress.WriteLine("guest page: warm-up load");
-        var warmUp = await LoadAsync(chromium.Browser, firstLink, 1);
+        var warmUp = await LoadAsync(chromium.Browser, firstLink, 1).WaitAsync(cancellationToken);
         var loaded = await PageWeight.OfAssetsAsync(http, warmUp.Assets, cancellationToken);
 
         foreach (var (condition, throttle) in new[] { ("loopback", 1.0), ("loopback_cpu4x", 4.0) })
@@ -94,8 +94,9 @@ public static class GuestPageScenario
             for (var run = 0; run < options.Repetitions; run++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                loads.Add(await LoadAsync(chromium.Browser, await NewLinkAsync(), throttle));
-                floors.Add(await StaticPageAsync(chromium.Browser, new Uri(server.BaseAddress, "/terms").ToString(), throttle));
+                loads.Add(await LoadAsync(chromium.Browser, await NewLinkAsync(), throttle).WaitAsync(cancellationToken));
+                floors.Add(await StaticPageAsync(chromium.Browser, new Uri(server.BaseAddress, "/terms").ToString(), throttle)
+                    .WaitAsync(cancellationToken));
             }
             progress.WriteLine($"guest page: {condition} measured {loads.Count} loads");
             report.Add("guest-page", ("condition", condition), ("cpu_throttle", throttle), ("runs", loads.Count),
