@@ -133,12 +133,20 @@ public static class BenchmarkRun
             options.Runs("relay") ? options.IdleDuringRelay : 0));
         var pairCount = options.Runs("relay") ? options.Pairs : 0;
         progress.WriteLine($"GuestChat: creating {pairCount} pairs and {idleWanted} idle guests through the API");
-        var setup = Stopwatch.GetTimestamp();
-        var pairs = await population.CreatePairsAsync(pairCount, progress, cancellationToken);
-        var idle = await population.CreateIdleGuestsAsync(idleWanted, progress, cancellationToken);
-        progress.WriteLine($"GuestChat: setup took {Stopwatch.GetElapsedTime(setup).TotalSeconds:0.0} s");
-        var target = new RelayTarget("guestchat", server.Process.Id, server.Origin, pairs, idle);
-        await MeasureTarget(target, options, connector, socketCap, report, relayResults, progress, cancellationToken);
+        try
+        {
+            var setup = Stopwatch.GetTimestamp();
+            var pairs = await population.CreatePairsAsync(pairCount, progress, cancellationToken);
+            var idle = await population.CreateIdleGuestsAsync(idleWanted, progress, cancellationToken);
+            progress.WriteLine($"GuestChat: setup took {Stopwatch.GetElapsedTime(setup).TotalSeconds:0.0} s");
+            var target = new RelayTarget("guestchat", server.Process.Id, server.Origin, pairs, idle);
+            await MeasureTarget(target, options, connector, socketCap, report, relayResults, progress, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            progress.WriteLine($"GuestChat server {(server.Process.HasExited ? "exited" : "still running")}; its last output:\n{server.Process.Tail()}");
+            throw;
+        }
     }
 
     private static async Task PeerRelay(BenchOptions options, LoopbackConnector connector, int socketCap, BenchReport report,
