@@ -23,7 +23,10 @@ public static class RelayScenario
             var pairs = Enumerable.Range(0, target.Pairs.Count).Select(index => (sockets[2 * index], sockets[(2 * index) + 1])).ToList();
             IReadOnlyList<BenchSocket> watched = [.. sockets, .. idle];
             var drain = options.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15);
-            var warmUp = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
+            var warmUp = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+            // Let the relay finish what connecting thousands of sockets set off (closes, collections, the first
+            // heartbeats) so that the first rate is measured in a steady state, as the later ones are.
+            await Task.Delay(options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10), cancellationToken);
             progress.WriteLine($"  {target.Name}: warm-up");
             await load.RunAsync(target.Name, target.ProcessId, pairs, watched, Math.Min(options.Rates[0], 2_000), warmUp, drain, cancellationToken);
             foreach (var rate in options.Rates)
