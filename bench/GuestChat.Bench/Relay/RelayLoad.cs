@@ -20,8 +20,9 @@ public sealed record RelayStepResult(
 /// start + i / rate whatever happened before, round-robin over the pairs and alternating direction.
 /// Latency is measured from that intended time to the arrival at the other party.
 /// </summary>
-public sealed class RelayLoad : IFrameHandler
+public sealed class RelayLoad(TextWriter? progress = null) : IFrameHandler
 {
+    private const double StallThresholdMs = 50;
     private RelayStep? _current;
     private long _nextIndex = 1;
 
@@ -32,7 +33,7 @@ public sealed class RelayLoad : IFrameHandler
         IReadOnlyList<BenchSocket> watched, int rate, TimeSpan duration, TimeSpan drainLimit, CancellationToken cancellationToken)
     {
         var count = (int)Math.Max(1, Math.Round(rate * duration.TotalSeconds));
-        var step = new RelayStep(_nextIndex, count);
+        var step = new RelayStep(_nextIndex, count, duration);
         _nextIndex += count;
         Volatile.Write(ref _current, step);
 
@@ -40,6 +41,7 @@ public sealed class RelayLoad : IFrameHandler
         var benchBefore = ProcessSample.Read(Environment.ProcessId);
         var machineBefore = ProcessSample.ReadMachine();
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
+        step.StartTimestamp = start;
         var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduler = new Thread(() => Schedule(step, pairs, rate, start, scheduled, cancellationToken))
         {
@@ -72,6 +74,12 @@ public sealed class RelayLoad : IFrameHandler
         await Task.Delay(200, cancellationToken); // let the last stored answers arrive before the step is dropped
         Volatile.Write(ref _current, null);
 
+        var stalls = step.Stalls(StallThresholdMs).ToList();
+        if (stalls.Count > 0)
+        {
+            progress?.WriteLine($"    {target} at {rate}/s: {stalls.Count} windows of 100 ms with a delivery over {StallThresholdMs} ms, at " +
+                string.Join(", ", stalls.Take(12).Select(stall => $"{stall.AtSeconds:0.0} s ({stall.WorstMs:0} ms)")));
+        }
         var delivered = step.DeliveredCount;
         var lastDelivery = step.LastDeliveryTimestamp;
         var elapsed = Math.Max(duration.TotalSeconds, lastDelivery == 0 ? 0 : (lastDelivery - start) / (double)Stopwatch.Frequency);

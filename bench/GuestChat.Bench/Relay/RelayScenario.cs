@@ -13,7 +13,7 @@ public static class RelayScenario
     public static async Task<List<RelayStepResult>> RunAsync(RelayTarget target, IReadOnlyList<BenchSocket> idle, BenchOptions options,
         LoopbackConnector connector, TextWriter progress, Action<RelayStepResult> onStep, CancellationToken cancellationToken)
     {
-        var load = new RelayLoad();
+        var load = new RelayLoad(progress);
         progress.WriteLine($"  {target.Name}: connecting {target.Pairs.Count} pairs");
         var sockets = await SocketPool.ConnectAsync([.. target.Pairs.SelectMany(pair => new[] { pair.First, pair.Second })],
             target.Origin, load, connector, PairReceiveBuffer, cancellationToken);
