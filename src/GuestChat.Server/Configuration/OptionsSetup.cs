@@ -10,12 +10,20 @@ public static class OptionsSetup
 
     public static IServiceCollection AddGuestChatOptions(this IServiceCollection services)
     {
-        Add<StorageOptions>(services, Section, ValidateStorage);
-        Add<ChatOptions>(services, Section, ValidateChats);
-        Add<WebOptions>(services, Section, ValidateWeb);
-        Add<LimitOptions>(services, $"{Section}:Limits", ValidateLimits);
-        Add<RateLimitOptions>(services, $"{Section}:RateLimits", ValidateRateLimits);
-        Add<RealtimeOptions>(services, $"{Section}:Realtime", ValidateRealtime);
+        // Each binder call names its options class: the configuration binding generator (which spares the server
+        // the reflection-based binder at start) only replaces calls whose type is known where they are made.
+        services.AddOptions<StorageOptions>().BindConfiguration(Section).ValidateOnStart();
+        services.AddOptions<ChatOptions>().BindConfiguration(Section).ValidateOnStart();
+        services.AddOptions<WebOptions>().BindConfiguration(Section).ValidateOnStart();
+        services.AddOptions<LimitOptions>().BindConfiguration($"{Section}:Limits").ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration($"{Section}:RateLimits").ValidateOnStart();
+        services.AddOptions<RealtimeOptions>().BindConfiguration($"{Section}:Realtime").ValidateOnStart();
+        AddValidator<StorageOptions>(services, ValidateStorage);
+        AddValidator<ChatOptions>(services, ValidateChats);
+        AddValidator<WebOptions>(services, ValidateWeb);
+        AddValidator<LimitOptions>(services, ValidateLimits);
+        AddValidator<RateLimitOptions>(services, ValidateRateLimits);
+        AddValidator<RealtimeOptions>(services, ValidateRealtime);
         return services;
     }
 
@@ -26,24 +34,24 @@ public static class OptionsSetup
     public static void ValidateAll(IConfiguration configuration)
     {
         var errors = new List<string>();
-        Check<StorageOptions>(configuration, Section, ValidateStorage, errors);
-        Check<ChatOptions>(configuration, Section, ValidateChats, errors);
-        Check<WebOptions>(configuration, Section, ValidateWeb, errors);
-        Check<LimitOptions>(configuration, $"{Section}:Limits", ValidateLimits, errors);
-        Check<RateLimitOptions>(configuration, $"{Section}:RateLimits", ValidateRateLimits, errors);
-        Check<RealtimeOptions>(configuration, $"{Section}:Realtime", ValidateRealtime, errors);
+        Check(() => configuration.GetSection(Section).Get<StorageOptions>(), ValidateStorage, errors);
+        Check(() => configuration.GetSection(Section).Get<ChatOptions>(), ValidateChats, errors);
+        Check(() => configuration.GetSection(Section).Get<WebOptions>(), ValidateWeb, errors);
+        Check(() => configuration.GetSection($"{Section}:Limits").Get<LimitOptions>(), ValidateLimits, errors);
+        Check(() => configuration.GetSection($"{Section}:RateLimits").Get<RateLimitOptions>(), ValidateRateLimits, errors);
+        Check(() => configuration.GetSection($"{Section}:Realtime").Get<RealtimeOptions>(), ValidateRealtime, errors);
         if (errors.Count > 0)
         {
             throw new OptionsValidationException(Section, typeof(OptionsSetup), errors);
         }
     }
 
-    private static void Check<T>(IConfiguration configuration, string section, Action<T, List<string>> validate, List<string> errors)
+    private static void Check<T>(Func<T?> bind, Action<T, List<string>> validate, List<string> errors)
         where T : class, new()
     {
         try
         {
-            validate(configuration.GetSection(section).Get<T>() ?? new T(), errors);
+            validate(bind() ?? new T(), errors);
         }
         catch (InvalidOperationException e) when (ConfigurationErrors.From(e).Count > 0)
         {
@@ -51,12 +59,9 @@ public static class OptionsSetup
         }
     }
 
-    private static void Add<T>(IServiceCollection services, string section, Action<T, List<string>> validate)
-        where T : class
-    {
-        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+    private static void AddValidator<T>(IServiceCollection services, Action<T, List<string>> validate)
+        where T : class =>
         services.AddSingleton<IValidateOptions<T>>(new Validator<T>(validate));
-    }
 
     private static void ValidateStorage(StorageOptions o, List<string> errors)
     {
