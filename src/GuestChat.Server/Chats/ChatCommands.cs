@@ -22,6 +22,9 @@ public sealed record SetBlocked(ChatId ChatId, MemberId Member, bool Blocked, Ta
 /// <summary>The guest ends the chat.</summary>
 public sealed record Leave(ChatId ChatId, TaskCompletionSource<ChatChangeResult> Reply) : ChatCommand(ChatId);
 
+/// <summary>Completes once everything planned before it is committed; names no chat.</summary>
+public sealed record Flush(TaskCompletionSource Done) : ChatCommand(default(ChatId));
+
 /// <summary>Expires the chat if it has been idle for the inactivity period.</summary>
 public sealed record ExpireIfIdle(ChatId ChatId) : ChatCommand(ChatId);
 

@@ -12,6 +12,9 @@ namespace GuestChat.Server.Chats;
 /// queued, applies it to the chats' in-memory state, commits everything in ONE transaction (group commit),
 /// and only then answers senders (<c>stored</c>), delivers to recipients and tells the sender <c>delivered</c>.
 /// One loop means per-chat sequence numbers need no locks and delivery follows sequence order.
+/// Acknowledgements need no commit of their own: <c>delivered</c> goes out at once, and the deletion of the
+/// acknowledged envelopes rides with the next commit, or is committed alone after <see cref="AcknowledgementDelay"/>.
+/// Losing it in a crash only makes the recipient see those envelopes again, and it ignores a <c>seq</c> it has.
 /// </summary>
 public sealed partial class ChatWriter : BackgroundService
 {
@@ -21,6 +24,9 @@ public sealed partial class ChatWriter : BackgroundService
     /// <summary>Chats kept in memory; past this the cache starts over (every chat reloads from the store on demand).</summary>
     private const int MaxCachedChats = 100_000;
 
+    /// <summary>How long acknowledgements may wait for a commit to ride with (real time: a storage matter).</summary>
+    public static readonly TimeSpan AcknowledgementDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly Channel<ChatCommand> _queue = Channel.CreateBounded<ChatCommand>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<ChatId, ChatRuntime> _chats = [];
@@ -29,6 +35,10 @@ public sealed partial class ChatWriter : BackgroundService
     private readonly Dictionary<(ChatId, Party), long> _acknowledged = []; // one delete per chat and party per batch
     private readonly List<Outgoing> _outbox = [];
     private readonly List<ClientConnection> _origins = [];
+    private readonly List<TaskCompletionSource> _flushes = [];
+    private bool _durable; // the batch holds changes that must be committed before they are answered
+    private long _acknowledgedSince; // when the oldest uncommitted acknowledgement was planned (Stopwatch), or 0
+    private Task<bool>? _waiting;
     private readonly IChatStore _store;
     private readonly IRelay _relay;
     private readonly TimeProvider _clock;
@@ -62,17 +72,30 @@ public sealed partial class ChatWriter : BackgroundService
         return await reply.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Returns once every change planned before it is durable (e.g. acknowledgements, before a backlog is read).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await SubmitAsync(new Flush(done), cancellationToken);
+        await done.Task.WaitAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (await WaitForCommandsAsync(reader, stoppingToken))
             {
                 var count = 0;
                 while (count < MaxBatch && reader.TryRead(out var command))
                 {
                     count++;
+                    if (command is Flush flush)
+                    {
+                        _flushes.Add(flush.Done);
+                        continue;
+                    }
                     try
                     {
                         await PlanAsync(command);
@@ -89,6 +112,7 @@ public sealed partial class ChatWriter : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            await CommitAndDeliverAsync(0, commitNow: true); // the acknowledgements still waiting
         }
         finally
         {
@@ -98,6 +122,33 @@ public sealed partial class ChatWriter : BackgroundService
                 Refuse(command, new ChatWriterStoppedException());
             }
         }
+    }
+
+    /// <summary>
+    /// Waits for commands. While acknowledgements wait for a commit, waits only until they are due, and then
+    /// returns true with nothing queued so that the loop commits them.
+    /// </summary>
+    private async ValueTask<bool> WaitForCommandsAsync(ChannelReader<ChatCommand> reader, CancellationToken stoppingToken)
+    {
+        if (_acknowledgedSince != 0)
+        {
+            _waiting ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+            var due = AcknowledgementDelay - Stopwatch.GetElapsedTime(_acknowledgedSince);
+            if (!_waiting.IsCompleted && due > TimeSpan.Zero)
+            {
+                await Task.WhenAny(_waiting, Task.Delay(due, stoppingToken));
+            }
+            if (!_waiting.IsCompleted)
+            {
+                return true;
+            }
+        }
+        if (_waiting is { } waiting)
+        {
+            _waiting = null;
+            return await waiting;
+        }
+        return await reader.WaitToReadAsync(stoppingToken);
     }
 
     private async Task PlanAsync(ChatCommand command)
@@ -196,7 +247,11 @@ public sealed partial class ChatWriter : BackgroundService
             return;
         }
         _acknowledged[(chat.Id, party)] = upTo;
-        Touch(chat);
+        Touch(chat, durable: false);
+        if (_acknowledgedSince == 0)
+        {
+            _acknowledgedSince = Stopwatch.GetTimestamp();
+        }
         if (party == Party.Guest)
         {
             chat.GuestAckedSeq = upTo;
@@ -245,6 +300,7 @@ public sealed partial class ChatWriter : BackgroundService
         else
         {
             _batch.Closures.Add(chat.Id); // already closed: make sure no guest session outlives it
+            _durable = true;
         }
         _outbox.Add(Outgoing.Reply(leave.Reply, ChatChangeResult.Done));
     }
@@ -283,8 +339,9 @@ public sealed partial class ChatWriter : BackgroundService
         }
     }
 
-    private void Touch(ChatRuntime chat)
+    private void Touch(ChatRuntime chat, bool durable = true)
     {
+        _durable |= durable;
         if (!chat.Touched)
         {
             chat.Touched = true;
@@ -292,8 +349,18 @@ public sealed partial class ChatWriter : BackgroundService
         }
     }
 
-    private async Task CommitAndDeliverAsync(int commands)
+    private async Task CommitAndDeliverAsync(int commands, bool commitNow = false)
     {
+        commitNow |= _durable || _flushes.Count > 0
+            || (_acknowledgedSince != 0 && Stopwatch.GetElapsedTime(_acknowledgedSince) >= AcknowledgementDelay);
+        if (!commitNow)
+        {
+            // Only acknowledgements: answer them now, commit them later with other changes.
+            DeliverAll();
+            _outbox.Clear();
+            _origins.Clear();
+            return;
+        }
         foreach (var chat in _touched)
         {
             _batch.Chats.Add(chat.Progress());
@@ -323,20 +390,10 @@ public sealed partial class ChatWriter : BackgroundService
             {
                 _chats.Clear(); // safe: everything is committed, and a runtime reloads from its row and queued envelopes
             }
-            // Sockets of closed chats close last, after every frame of this batch is queued for them.
-            foreach (var outgoing in _outbox)
+            DeliverAll();
+            foreach (var flush in _flushes)
             {
-                if (!outgoing.EndsGuest)
-                {
-                    outgoing.Deliver(_relay);
-                }
-            }
-            foreach (var outgoing in _outbox)
-            {
-                if (outgoing.EndsGuest)
-                {
-                    outgoing.Deliver(_relay);
-                }
+                flush.TrySetResult();
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -353,14 +410,40 @@ public sealed partial class ChatWriter : BackgroundService
             {
                 outgoing.Fail(e);
             }
+            foreach (var flush in _flushes)
+            {
+                flush.TrySetException(new ChatWriterStoppedException(e));
+            }
         }
         finally
         {
+            _durable = false;
+            _acknowledgedSince = 0;
+            _flushes.Clear();
             _batch.Clear();
             _acknowledged.Clear();
             _touched.Clear();
             _outbox.Clear();
             _origins.Clear();
+        }
+    }
+
+    /// <summary>Hands the batch's frames to the relay; sockets of closed chats close last, after every frame is queued.</summary>
+    private void DeliverAll()
+    {
+        foreach (var outgoing in _outbox)
+        {
+            if (!outgoing.EndsGuest)
+            {
+                outgoing.Deliver(_relay);
+            }
+        }
+        foreach (var outgoing in _outbox)
+        {
+            if (outgoing.EndsGuest)
+            {
+                outgoing.Deliver(_relay);
+            }
         }
     }
 
@@ -402,6 +485,9 @@ public sealed partial class ChatWriter : BackgroundService
                 break;
             case Leave leave:
                 leave.Reply.TrySetException(reason);
+                break;
+            case Flush flush:
+                flush.Done.TrySetException(reason);
                 break;
         }
     }

@@ -136,6 +136,7 @@ public sealed partial class ClientConnection
 
     private async Task SendBacklogAsync(IChatStore store, CancellationToken cancellationToken)
     {
+        await _writer.FlushAsync(cancellationToken); // acknowledgements still waiting for a commit, so none is sent again
         IReadOnlyList<ChatRecord> chats = Peer.Party == Party.Member
             ? await store.ListActiveForDeviceAsync(Peer.Device, cancellationToken)
             : await store.FindAsync(Peer.GuestChat, cancellationToken) is { State: ChatState.Active } own ? [own] : [];

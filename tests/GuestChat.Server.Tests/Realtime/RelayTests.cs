@@ -70,7 +70,32 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
 
         var delivered = await guest.NextAsync<DeliveredFrame>();
         Assert.Equal(2, delivered.Seq);
-        Assert.Equal(0, Database.QueuedEnvelopes(Host, conversation.Chat));
+        // No other traffic follows: the deletion is committed on its own after ChatWriter.AcknowledgementDelay.
+        Assert.Equal(0, await Database.QueuedEnvelopesEventuallyAsync(Host, conversation.Chat, 0));
+    }
+
+    [Fact]
+    public async Task AnAcknowledgedEnvelopeIsNotSentAgainToAClientThatReconnectsAtOnce()
+    {
+        using var conversation = await Conversation.StartAsync(Host);
+        await using var guest = await conversation.ConnectGuestAsync();
+        await guest.NextAsync<ReadyFrame>();
+        await guest.SendStoredAsync(conversation.Chat, "a", GuestChatClient.RandomBytes(10));
+        await guest.NextAsync<StoredFrame>();
+        await using (var member = await conversation.ConnectMemberAsync())
+        {
+            Assert.Equal(1, (await member.NextAsync<MessageFrame>()).Seq);
+            Assert.Equal(2, (await member.NextAsync<MessageFrame>()).Seq);
+            await member.NextAsync<ReadyFrame>();
+            await member.AckAsync(conversation.Chat, 2);
+            Assert.Equal(2, (await guest.NextAsync<DeliveredFrame>()).Seq);
+        }
+
+        // Well within the acknowledgement delay: the backlog is read after the waiting deletion is committed.
+        await using var again = await conversation.ConnectMemberAsync();
+        await again.NextAsync<ReadyFrame>();
+        await guest.SendStoredAsync(conversation.Chat, "b", GuestChatClient.RandomBytes(10));
+        Assert.Equal(3, (await again.NextAsync<MessageFrame>()).Seq);
     }
 
     [Fact]

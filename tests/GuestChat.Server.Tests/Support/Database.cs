@@ -30,4 +30,17 @@ public static class Database
 
     public static long QueuedEnvelopes(GuestChatHost host, ChatId chat) =>
         Scalar(host, "SELECT COUNT(*) FROM envelopes WHERE chat_id = $c", ("$c", chat.Value));
+
+    /// <summary>Polls (for at most 10 s) until the chat has <paramref name="expected"/> queued envelopes; returns the last count.</summary>
+    public static async Task<long> QueuedEnvelopesEventuallyAsync(GuestChatHost host, ChatId chat, long expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var count = QueuedEnvelopes(host, chat);
+        while (count != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            count = QueuedEnvelopes(host, chat);
+        }
+        return count;
+    }
 }
