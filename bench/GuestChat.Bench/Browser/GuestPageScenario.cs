@@ -17,18 +17,27 @@ namespace GuestChat.Bench.Browser;
 /// <item><c>chat_ready_ms</c> = form_ready_ms + join_ms: the page's own time to chat-ready, leaving out the
 /// person typing a name and ticking the terms (here Playwright).</item>
 /// </list>
-/// Along the way it records when the scripts and styles were downloaded, DOMContentLoaded (the module scripts have
-/// run), and when the public invitation was requested and received, so the time can be attributed; and, as the
-/// floor of this browser on this machine, DOMContentLoaded of the server's static /terms page.
-/// The page weight is the JavaScript and CSS that the served guest.html references, each gzipped at level 9,
+/// Along the way it records when the HTML and then the scripts and styles were downloaded, DOMContentLoaded (the
+/// module scripts have run), when the public invitation was requested and received (when the page fetched it:
+/// <c>lookups</c> counts the loads that did), the long tasks (main thread busy ≥ 50 ms) before the form, and for
+/// the join the time from the click to the claim request, the claim's round trip and from its answer to the chat
+/// view, so the time can be attributed; and, as the floor of this browser on this machine, DOMContentLoaded of the
+/// server's static /terms page. <c>form_to_click_ms</c> is Playwright's typing, outside chat-ready.
+/// The page weight is the JavaScript and CSS that the served guest.html references, each gzipped at level 9 (the
+/// HTML itself apart, as <c>html_*_bytes</c>),
 /// and, as a check, every script and stylesheet the browser actually fetched up to chat-ready.
 /// </summary>
 public static class GuestPageScenario
 {
     private const string MarksScript = """
         (() => {
-          const marks = {};
+          const marks = { longTasks: [] };
           Object.defineProperty(window, '__guestChatBenchMarks', { value: marks });
+          try {
+            new PerformanceObserver((list) => {
+              for (const task of list.getEntries()) marks.longTasks.push([task.startTime, task.duration]);
+            }).observe({ type: 'longtask', buffered: true });
+          } catch { /* no long task timing in this browser */ }
           const joinButton = () => Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Join chat');
           const check = () => {
             const text = document.body ? document.body.textContent : '';
@@ -82,7 +91,9 @@ public static class GuestPageScenario
         }
 
         var firstLink = await NewLinkAsync();
-        var weight = await PageWeight.OfGuestPageAsync(http, new Uri(firstLink).GetLeftPart(UriPartial.Path), cancellationToken);
+        var pageUrl = new Uri(firstLink).GetLeftPart(UriPartial.Path);
+        var weight = await PageWeight.OfGuestPageAsync(http, pageUrl, cancellationToken);
+        var document = await PageWeight.OfAssetsAsync(http, [pageUrl], cancellationToken);
         progress.WriteLine("guest page: warm-up load");
         var warmUp = await LoadAsync(chromium.Browser, firstLink, 1).WaitAsync(cancellationToken);
         var loaded = await PageWeight.OfAssetsAsync(http, warmUp.Assets, cancellationToken);
@@ -106,10 +117,18 @@ public static class GuestPageScenario
                 ("join_ms", BenchmarkRun.Median(loads.Select(load => load.JoinMs))),
                 ("assets_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.AssetsLoadedMs))),
                 ("dom_content_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.DomContentLoadedMs))),
-                ("lookup_start_ms", BenchmarkRun.Median(loads.Select(load => load.LookupStartMs))),
-                ("lookup_end_ms", BenchmarkRun.Median(loads.Select(load => load.LookupEndMs))),
+                ("html_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.HtmlLoadedMs))),
+                ("lookups", loads.Count(load => load.LookupStartMs > 0)),
+                ("lookup_start_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupStartMs))),
+                ("lookup_end_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupEndMs))),
+                ("long_tasks_before_form_ms", BenchmarkRun.Median(loads.Select(load => load.LongTasksBeforeFormMs))),
+                ("click_to_claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClickToClaimMs))),
+                ("claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimMs))),
+                ("claim_to_chat_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimToChatMs))),
+                ("form_to_click_ms", BenchmarkRun.Median(loads.Select(load => load.FormToClickMs))),
                 ("static_page_dcl_ms", BenchmarkRun.Median(floors)),
                 ("js_css_gzip_bytes", weight.GzipBytes), ("js_css_raw_bytes", weight.RawBytes), ("assets", weight.Count),
+                ("html_gzip_bytes", document.GzipBytes), ("html_raw_bytes", document.RawBytes),
                 ("loaded_js_css_gzip_bytes", loaded.GzipBytes), ("loaded_assets", loaded.Count));
         }
     }
@@ -135,10 +154,20 @@ public static class GuestPageScenario
         var marks = await page.EvaluateAsync<JsonElement>("""
             () => {
               const resources = performance.getEntriesByType('resource');
-              const assets = resources.filter((r) => r.initiatorType === 'script' || r.initiatorType === 'link' || r.initiatorType === 'css');
+              const navigation = performance.getEntriesByType('navigation')[0];
+              const dcl = navigation?.domContentLoadedEventEnd ?? 0;
+              // What the document asked for before DOMContentLoaded; chunks imported later are not its critical path.
+              const assets = resources.filter((r) => (r.initiatorType === 'script' || r.initiatorType === 'link' || r.initiatorType === 'css')
+                                                     && r.startTime < dcl);
               const lookup = resources.find((r) => r.name.includes('/api/invitations/') && r.name.endsWith('/public'));
-              return { ...window.__guestChatBenchMarks,
-                       dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0,
+              const claim = resources.find((r) => r.name.includes('/api/invitations/') && r.name.endsWith('/claim'));
+              const marks = window.__guestChatBenchMarks;
+              return { ...marks,
+                       longTasks: marks.longTasks.filter(([start]) => start < marks.form).reduce((sum, [, duration]) => sum + duration, 0),
+                       html: navigation?.responseEnd ?? 0,
+                       dcl,
+                       claimStart: claim?.startTime ?? 0,
+                       claimEnd: claim?.responseEnd ?? 0,
                        assets: Math.max(0, ...assets.map((r) => r.responseEnd)),
                        lookupStart: lookup?.startTime ?? 0,
                        lookupEnd: lookup?.responseEnd ?? 0 };
@@ -149,7 +178,9 @@ public static class GuestPageScenario
             : throw new InvalidOperationException($"The guest page never reached the '{name}' mark.");
         lock (assets)
         {
-            return new Load(Mark("form"), Mark("chat") - Mark("click"), Mark("dcl"), Mark("assets"), Mark("lookupStart"), Mark("lookupEnd"), [.. assets]);
+            return new Load(Mark("form"), Mark("chat") - Mark("click"), Mark("dcl"), Mark("assets"), Mark("lookupStart"), Mark("lookupEnd"),
+                Mark("html"), Mark("longTasks"), Mark("claimStart") - Mark("click"), Mark("claimEnd") - Mark("claimStart"),
+                Mark("chat") - Mark("claimEnd"), Mark("click") - Mark("form"), [.. assets]);
         }
     }
 
@@ -166,8 +197,10 @@ public static class GuestPageScenario
         return await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0");
     }
 
-    /// <summary>One load's marks, in ms from navigation start: scripts and styles downloaded, DOMContentLoaded (module
-    /// scripts have run), the public invitation requested and received, the form shown; and click → chat view.</summary>
+    /// <summary>One load's marks, in ms from navigation start: HTML, scripts and styles downloaded, DOMContentLoaded
+    /// (module scripts have run), the public invitation requested and received (0 when the page did not fetch it),
+    /// the form shown, long tasks before it; and click → chat view with its parts.</summary>
     private sealed record Load(double FormMs, double JoinMs, double DomContentLoadedMs, double AssetsLoadedMs,
-        double LookupStartMs, double LookupEndMs, IReadOnlyList<string> Assets);
+        double LookupStartMs, double LookupEndMs, double HtmlLoadedMs, double LongTasksBeforeFormMs, double ClickToClaimMs,
+        double ClaimMs, double ClaimToChatMs, double FormToClickMs, IReadOnlyList<string> Assets);
 }
