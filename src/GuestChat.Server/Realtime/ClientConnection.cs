@@ -10,10 +10,14 @@ namespace GuestChat.Server.Realtime;
 
 /// <summary>
 /// One client's WebSocket: a receive loop that parses frames and hands them to <see cref="ChatWriter"/>, and a
-/// send loop fed by a bounded channel. The server closes with a close frame, waits a little for the client's,
-/// then aborts. Memory per idle socket stays small: the receive loop waits with a zero-byte read and rents a
-/// buffer only while a message is arriving.
+/// send path. A frame is written at once on the calling thread (the chat writer's, after its commit) when
+/// nothing is queued and no write is in progress, which saves a thread hop per frame; otherwise it goes to a
+/// bounded channel that a send loop drains in order. The server closes with a close frame, waits a little for
+/// the client's, then aborts. Memory per idle socket stays small: the receive loop waits with a zero-byte read
+/// and rents a buffer only while a message is arriving.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The send lock is a SemaphoreSlim used only through Wait(0) and WaitAsync: it never creates a wait handle, so there is nothing to dispose.")]
 public sealed partial class ClientConnection
 {
     /// <summary>Real time, not the injected clock: how long a peer may take to answer a close is a transport matter.</summary>
@@ -28,6 +32,9 @@ public sealed partial class ClientConnection
     private readonly LimitOptions _limits;
     private readonly ILogger _logger;
     private readonly Lock _closeLock = new();
+
+    /// <summary>Held by whoever writes to the socket: the backlog, a direct write, or the send loop.</summary>
+    private readonly SemaphoreSlim _writing = new(0, 1);
     private Dictionary<ChatId, long>? _backlogSent;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
@@ -51,9 +58,22 @@ public sealed partial class ClientConnection
 
     public Peer Peer { get; }
 
-    /// <summary>Queues a frame; a client that lets the queue fill up is closed with 1013 (it resumes from its backlog).</summary>
+    /// <summary>
+    /// Writes a frame now if nothing is queued before it and no write is in progress, else queues it; a client
+    /// that lets the queue fill up is closed with 1013 (it resumes from its backlog).
+    /// </summary>
     public bool TrySend(ServerFrame frame)
     {
+        if (_outbox.Reader.Count == 0 && _writing.Wait(0))
+        {
+            if (Volatile.Read(ref _closing) || AlreadySent(frame))
+            {
+                _writing.Release();
+                return false;
+            }
+            WriteDirectly(frame);
+            return true;
+        }
         if (_outbox.Writer.TryWrite(frame))
         {
             return true;
@@ -91,15 +111,61 @@ public sealed partial class ClientConnection
         _outbox.Writer.TryComplete();
     }
 
-    /// <summary>Runs the connection: backlog, <c>ready</c>, then both loops until the socket closes.</summary>
-    public async Task RunAsync(IChatStore store, CancellationToken aborted)
+    private void WriteDirectly(ServerFrame frame)
+    {
+        ValueTask write;
+        try
+        {
+            write = WriteAsync(frame);
+        }
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            _writing.Release();
+            return; // the socket is failing: the receive loop ends the connection
+        }
+        if (write.IsCompletedSuccessfully)
+        {
+            _writing.Release();
+        }
+        else
+        {
+            _ = FinishWriteAsync(write);
+        }
+    }
+
+    private async Task FinishWriteAsync(ValueTask write)
     {
         try
         {
+            await write;
+        }
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // the socket is failing: the receive loop ends the connection
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>A live message the backlog already carried (it was committed before the backlog was read).</summary>
+    private bool AlreadySent(ServerFrame frame) =>
+        frame is MessageFrame message && _backlogSent is not null
+        && _backlogSent.TryGetValue(message.ChatId, out var sent) && message.Seq <= sent;
+
+    /// <summary>Runs the connection: backlog, <c>ready</c>, then both loops until the socket closes.</summary>
+    public async Task RunAsync(IChatStore store, CancellationToken aborted)
+    {
+        // One registration for the connection's life, rather than one per read and write.
+        using var abort = aborted.Register(static socket => ((WebSocket)socket!).Abort(), _socket);
+        try
+        {
+            // The send lock starts taken: live frames wait in the channel until the backlog and ready are out.
             await SendBacklogAsync(store, aborted);
-            await WriteAsync(new ReadyFrame(), aborted);
+            await WriteAsync(new ReadyFrame());
             var receiving = ReceiveLoopAsync(aborted);
-            var sending = SendLoopAsync(aborted);
+            var sending = SendLoopAsync();
             if (await Task.WhenAny(receiving, sending) == receiving)
             {
                 // The client closed (or the read failed): answer the close once queued frames are out.
@@ -145,7 +211,7 @@ public sealed partial class ClientConnection
             var last = 0L;
             await foreach (var envelope in store.ReadQueuedAsync(chat.Id, Peer.Party, cancellationToken))
             {
-                await WriteAsync(new MessageFrame(chat.Id, envelope.Seq, envelope.Body, envelope.SentAt), cancellationToken);
+                await WriteAsync(new MessageFrame(chat.Id, envelope.Seq, envelope.Body, envelope.SentAt));
                 last = envelope.Seq;
             }
             if (last > 0)
@@ -158,52 +224,83 @@ public sealed partial class ClientConnection
                 : ChatViews.GuestDelivered(chat.MemberAckedSeq, chat.FirstDiscardedSeq);
             if (delivered > 0)
             {
-                await WriteAsync(new DeliveredFrame(chat.Id, delivered), cancellationToken);
+                await WriteAsync(new DeliveredFrame(chat.Id, delivered));
             }
             // A chat idle past its time expires now rather than at the next sweep.
             await _writer.SubmitAsync(new ExpireIfIdle(chat.Id), cancellationToken);
         }
     }
 
-    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    /// <summary>Drains the channel in order; it holds the send lock from the start (taken for the backlog).</summary>
+    private async Task SendLoopAsync()
     {
         var reader = _outbox.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken))
+        var holding = true;
+        try
         {
-            while (!Volatile.Read(ref _dropQueued) && reader.TryRead(out var frame))
+            while (true)
             {
-                if (frame is MessageFrame message && _backlogSent is not null
-                    && _backlogSent.TryGetValue(message.ChatId, out var sent) && message.Seq <= sent)
+                if (holding && reader.Count == 0)
                 {
-                    continue;
+                    _writing.Release(); // nothing queued: let frames be written directly
+                    holding = false;
                 }
-                await WriteAsync(frame, cancellationToken);
+                if (!await reader.WaitToReadAsync())
+                {
+                    break;
+                }
+                if (!holding)
+                {
+                    await _writing.WaitAsync();
+                    holding = true;
+                }
+                while (!Volatile.Read(ref _dropQueued) && reader.TryRead(out var frame))
+                {
+                    if (!AlreadySent(frame))
+                    {
+                        await WriteAsync(frame);
+                    }
+                }
+                if (Volatile.Read(ref _dropQueued))
+                {
+                    break;
+                }
             }
-            if (Volatile.Read(ref _dropQueued))
+            if (!holding)
             {
-                break;
+                await _writing.WaitAsync(); // let a direct write in progress finish before the close frame
+                holding = true;
+            }
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseTimeout);
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
             }
         }
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        finally
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(CloseTimeout);
-            await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
+            // Closed: direct writes stop at the closing flag; keep the lock so none starts after the close frame.
+            Volatile.Write(ref _closing, true);
         }
     }
 
-    private async Task WriteAsync(ServerFrame frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one frame. No cancellation token: the socket is aborted instead, and a non-cancellable send takes
+    /// the WebSocket's fast path (no registration, no extra state machine).
+    /// </summary>
+    private ValueTask WriteAsync(ServerFrame frame)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, GuestChatJsonContext.Default.ServerFrame);
-        await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        return _socket.SendAsync(bytes, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
     }
 
+    /// <summary>Reads and handles frames; reads take no token (the socket is aborted instead, see RunAsync).</summary>
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             // Wait for the next message without holding a buffer.
-            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
             if (peek.MessageType == WebSocketMessageType.Close)
             {
                 return;
@@ -211,7 +308,7 @@ public sealed partial class ClientConnection
             var message = new IncomingMessage(ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer), peek.MessageType);
             try
             {
-                if (!(peek.EndOfMessage && peek.Count == 0) && !await ReadToEndAsync(message, cancellationToken))
+                if (!(peek.EndOfMessage && peek.Count == 0) && !await ReadToEndAsync(message))
                 {
                     return; // the client closed mid-message
                 }
@@ -235,7 +332,7 @@ public sealed partial class ClientConnection
     }
 
     /// <summary>Reads the rest of a message, growing the rented buffer up to the frame limit; beyond it, discards.</summary>
-    private async Task<bool> ReadToEndAsync(IncomingMessage message, CancellationToken cancellationToken)
+    private async Task<bool> ReadToEndAsync(IncomingMessage message)
     {
         while (true)
         {
@@ -254,7 +351,7 @@ public sealed partial class ClientConnection
                     message.Buffer = larger;
                 }
             }
-            var result = await _socket.ReceiveAsync(message.Buffer.AsMemory(message.Count), cancellationToken);
+            var result = await _socket.ReceiveAsync(message.Buffer.AsMemory(message.Count), CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return false;
