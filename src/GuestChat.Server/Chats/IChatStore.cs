@@ -43,10 +43,13 @@ public sealed record StoredEnvelope(ChatId ChatId, long Seq, Party Recipient, by
 /// <summary>The recipient has safely stored everything up to <see cref="UpToSeq"/>: those rows go.</summary>
 public readonly record struct Acknowledgement(ChatId ChatId, Party Recipient, long UpToSeq);
 
-/// <summary>The changing part of a chat row, written once per chat per batch.</summary>
+/// <summary>
+/// The changing part of a chat, written once per chat per batch: its counters always, its state and block only
+/// when <see cref="StatusChanged"/> (rarely: they live in the wide chat row).
+/// </summary>
 public readonly record struct ChatProgress(
     ChatId Id, ChatState State, bool Blocked, long LastActivityAt, long LastSeq, long MemberAckedSeq, long GuestAckedSeq,
-    long FirstDiscardedSeq);
+    long FirstDiscardedSeq, bool StatusChanged);
 
 /// <summary>Everything one group commit writes, in one transaction.</summary>
 public sealed class ChatBatch

@@ -9,9 +9,9 @@ internal static class ChatRows
 {
     public const string Select = """
         SELECT c.id, c.invitation_id, c.member_id, c.device_id, m.display_name, c.guest_name, c.guest_keys, c.claim_tag,
-               c.terms_version, c.terms_accepted_at, c.state, c.blocked, c.created_at, c.last_activity_at,
-               c.last_seq, c.member_acked_seq, c.guest_acked_seq, c.first_discarded_seq
-        FROM chats c JOIN members m ON m.id = c.member_id
+               c.terms_version, c.terms_accepted_at, c.state, c.blocked, c.created_at, p.last_activity_at,
+               p.last_seq, p.member_acked_seq, p.guest_acked_seq, p.first_discarded_seq
+        FROM chats c JOIN members m ON m.id = c.member_id JOIN chat_progress p ON p.chat_id = c.id
         """;
 
     public static ChatRecord Read(SqliteDataReader r) => new(

@@ -84,5 +84,41 @@ public static class Migrations
         new(5, "claim verifiers kept only as their SHA-256, so that a copy of the database cannot use up invitations", """
             UPDATE invitations SET claim_verifier = guestchat_sha256(claim_verifier) WHERE claim_verifier IS NOT NULL;
             """),
+        new(6, "fewer pages per group commit: per-message counters in a narrow table, envelopes in arrival order", """
+            -- A commit rewrote each touched chat's wide row (~500 bytes, its guest's keys and claim tag) and moved
+            -- its entry in chats_by_activity; the counters now share a page with ~80 other chats.
+            CREATE TABLE chat_progress (
+                chat_id TEXT PRIMARY KEY,
+                last_activity_at INTEGER NOT NULL,
+                last_seq INTEGER NOT NULL,      -- the chat's latest sequence number, both directions
+                member_acked_seq INTEGER NOT NULL DEFAULT 0,
+                guest_acked_seq INTEGER NOT NULL DEFAULT 0,
+                first_discarded_seq INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            INSERT INTO chat_progress (chat_id, last_activity_at, last_seq, member_acked_seq, guest_acked_seq, first_discarded_seq)
+                SELECT id, last_activity_at, last_seq, member_acked_seq, guest_acked_seq, first_discarded_seq FROM chats;
+            DROP INDEX chats_by_activity;
+            ALTER TABLE chats DROP COLUMN last_activity_at;
+            ALTER TABLE chats DROP COLUMN last_seq;
+            ALTER TABLE chats DROP COLUMN member_acked_seq;
+            ALTER TABLE chats DROP COLUMN guest_acked_seq;
+            ALTER TABLE chats DROP COLUMN first_discarded_seq;
+            -- Keyed by (chat, seq), each envelope landed on its chat's own leaf page. In arrival order, a batch's
+            -- envelopes share the last pages, and the dense (chat, seq) index finds them.
+            CREATE TABLE envelopes_by_arrival (
+                id INTEGER PRIMARY KEY,
+                chat_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                recipient INTEGER NOT NULL,     -- 0 member, 1 guest
+                body BLOB NOT NULL,
+                sent_at INTEGER NOT NULL,
+                client_id TEXT
+            );
+            INSERT INTO envelopes_by_arrival (chat_id, seq, recipient, body, sent_at, client_id)
+                SELECT chat_id, seq, recipient, body, sent_at, client_id FROM envelopes ORDER BY sent_at, chat_id, seq;
+            DROP TABLE envelopes;
+            ALTER TABLE envelopes_by_arrival RENAME TO envelopes;
+            CREATE UNIQUE INDEX envelopes_by_chat ON envelopes (chat_id, seq);
+            """),
     ];
 }

@@ -20,7 +20,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            $"{ChatRows.Select} WHERE c.member_id = $m ORDER BY c.last_activity_at DESC, c.id;").With("$m", member.Value);
+            $"{ChatRows.Select} WHERE c.member_id = $m ORDER BY p.last_activity_at DESC, c.id;").With("$m", member.Value);
         return await ChatRows.ReadAllAsync(command, cancellationToken);
     }
 
@@ -74,7 +74,8 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
-            "SELECT id FROM chats WHERE state = 'active' AND last_activity_at <= $t;").With("$t", lastActivityAtOrBefore);
+            "SELECT c.id FROM chat_progress p JOIN chats c ON c.id = p.chat_id WHERE p.last_activity_at <= $t AND c.state = 'active';")
+            .With("$t", lastActivityAtOrBefore);
         var ids = new List<ChatId>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -117,6 +118,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
         private readonly SqliteCommand _acknowledge;
         private readonly SqliteCommand _close;
         private readonly SqliteCommand _progress;
+        private readonly SqliteCommand _status;
 
         private BatchWriter(SqliteConnection connection)
         {
@@ -126,10 +128,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
             _acknowledge = Prepare("DELETE FROM envelopes WHERE chat_id = $c AND recipient = $r AND seq <= $s;", "$c", "$r", "$s");
             _close = Prepare("DELETE FROM envelopes WHERE chat_id = $c; DELETE FROM guest_sessions WHERE chat_id = $c;", "$c");
             _progress = Prepare("""
-                UPDATE chats SET state = $state, blocked = $blocked, last_activity_at = $activity, last_seq = $seq,
-                                 member_acked_seq = $memberAcked, guest_acked_seq = $guestAcked, first_discarded_seq = $discarded
-                WHERE id = $id;
-                """, "$state", "$blocked", "$activity", "$seq", "$memberAcked", "$guestAcked", "$discarded", "$id");
+                UPDATE chat_progress SET last_activity_at = $activity, last_seq = $seq, member_acked_seq = $memberAcked,
+                                         guest_acked_seq = $guestAcked, first_discarded_seq = $discarded
+                WHERE chat_id = $id;
+                """, "$activity", "$seq", "$memberAcked", "$guestAcked", "$discarded", "$id");
+            _status = Prepare("UPDATE chats SET state = $state, blocked = $blocked WHERE id = $id;", "$state", "$blocked", "$id");
         }
 
         public static async Task<BatchWriter> OpenAsync(SqliteDatabase database, CancellationToken cancellationToken) =>
@@ -138,7 +141,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
         public void Commit(ChatBatch batch)
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
-            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_insert, _acknowledge, _close, _progress])
+            foreach (var command in (ReadOnlySpan<SqliteCommand>)[_insert, _acknowledge, _close, _progress, _status])
             {
                 command.Transaction = transaction;
             }
@@ -156,8 +159,11 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
             }
             foreach (var p in batch.Chats)
             {
-                Run(_progress, ChatRows.StateText(p.State), p.Blocked ? 1 : 0, p.LastActivityAt, p.LastSeq,
-                    p.MemberAckedSeq, p.GuestAckedSeq, p.FirstDiscardedSeq, p.Id.Value);
+                Run(_progress, p.LastActivityAt, p.LastSeq, p.MemberAckedSeq, p.GuestAckedSeq, p.FirstDiscardedSeq, p.Id.Value);
+                if (p.StatusChanged)
+                {
+                    Run(_status, ChatRows.StateText(p.State), p.Blocked ? 1 : 0, p.Id.Value);
+                }
             }
             transaction.Commit();
         }
@@ -183,7 +189,7 @@ internal sealed class SqliteChatStore(SqliteDatabase database) : IChatStore, IAs
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var command in (SqliteCommand[])[_insert, _acknowledge, _close, _progress])
+            foreach (var command in (SqliteCommand[])[_insert, _acknowledge, _close, _progress, _status])
             {
                 await command.DisposeAsync();
             }

@@ -146,8 +146,9 @@ internal sealed class SqliteInvitationStore(SqliteDatabase database) : IInvitati
         }
         await using (var insert = connection.Command("""
             INSERT INTO chats (id, invitation_id, member_id, device_id, guest_name, guest_keys, claim_tag, terms_version,
-                               terms_accepted_at, state, blocked, created_at, last_activity_at, last_seq)
-            VALUES ($id, $inv, $m, $d, $name, $keys, $tag, $terms, $now, 'active', 0, $now, $now, 1);
+                               terms_accepted_at, state, blocked, created_at)
+            VALUES ($id, $inv, $m, $d, $name, $keys, $tag, $terms, $now, 'active', 0, $now);
+            INSERT INTO chat_progress (chat_id, last_activity_at, last_seq) VALUES ($id, $now, 1);
             INSERT INTO guest_sessions (token_hash, chat_id, created_at) VALUES ($token, $id, $now);
             INSERT INTO envelopes (chat_id, seq, recipient, body, sent_at) VALUES ($id, 1, 0, $body, $now);
             """, transaction))

@@ -54,7 +54,11 @@ public sealed class MigrationTests
         await using var host = await GuestChatHost.StartAsync(options);
 
         Assert.Equal(Migrations.All.Count, Support.Database.Scalar(host, "SELECT MAX(version) FROM schema_version"));
-        Assert.Equal(1, Support.Database.Scalar(host, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'chats_by_activity'"));
+        Assert.Equal(1, Support.Database.Scalar(host, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'invitations_by_expiry'"));
+        // Migration 6 moved the counters out of the chat row and put envelopes in arrival order, keeping their values.
+        Assert.Equal(1, Support.Database.Scalar(host, "SELECT last_seq FROM chat_progress WHERE chat_id = $c", ("$c", chatId.Value)));
+        Assert.Equal(0, Support.Database.Scalar(host, "SELECT COUNT(*) FROM pragma_table_info('chats') WHERE name = 'last_seq'"));
+        Assert.Equal(1, Support.Database.Scalar(host, "SELECT COUNT(*) FROM envelopes WHERE chat_id = $c AND seq = 1 AND id > 0", ("$c", chatId.Value)));
         Assert.Equal(1, Support.Database.Scalar(host, "SELECT COUNT(*) FROM pragma_table_info('envelopes') WHERE name = 'client_id'"));
         Assert.Contains(host.Logs.Entries, e => e.Message.StartsWith("Applied database migration 2", StringComparison.Ordinal));
         using var member = host.CreateClient();
