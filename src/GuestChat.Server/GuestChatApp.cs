@@ -10,9 +10,6 @@ using GuestChat.Server.Realtime;
 using GuestChat.Server.Storage;
 using GuestChat.Server.Terms;
 using GuestChat.Server.Web;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -72,10 +69,7 @@ public static class GuestChatApp
         services.AddSingleton<IStorageHealth, SqliteStorageHealth>();
 
         // Member cookies are protected with keys kept in the data folder, so sessions survive restarts.
-        services.AddDataProtection().SetApplicationName("GuestChat");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, logs) =>
-            keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), logs));
+        services.AddGuestChatDataProtection();
         services.AddSingleton<IPasswordHasher<MemberRecord>, PasswordHasher<MemberRecord>>();
         services.AddSessions();
 
@@ -89,6 +83,7 @@ public static class GuestChatApp
 
         services.AddGuestChatRateLimits();
         services.AddProblemResponses();
+        services.LoadKeyRingInBackground(); // last: other registrations (authentication) add the eager load again
         return services;
     }
 

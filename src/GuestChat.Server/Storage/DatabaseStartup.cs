@@ -12,12 +12,12 @@ internal sealed partial class DatabaseStartup(
     {
         Directory.CreateDirectory(options.Value.FullDataDirectory);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var applied = await Migrator.MigrateAsync(connection, clock, cancellationToken: cancellationToken);
+        var (applied, version) = await Migrator.MigrateToAsync(connection, clock, Migrator.LatestVersion, cancellationToken);
         foreach (var migration in applied)
         {
             LogMigrationApplied(migration.Version, migration.Name);
         }
-        LogDatabaseReady(await Migrator.CurrentVersionAsync(connection));
+        LogDatabaseReady(version);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
