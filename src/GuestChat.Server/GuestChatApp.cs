@@ -27,11 +27,16 @@ public static class GuestChatApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        // The slim builder starts faster (fewer default services and logging providers, Kestrel without TLS
+        // unless asked); what GuestChat uses of the full one is added back: console logs, configuration from
+        // appsettings.json, GuestChat__* and the command line, forwarded headers and host filtering, static files,
+        // and HTTPS endpoints from configuration (Kestrel:Endpoints, https:// urls with a certificate).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.WebHost.UseKestrelHttpsConfiguration();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
