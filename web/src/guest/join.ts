@@ -1,35 +1,28 @@
 /**
- * Joining a chat from an invitation, only once the guest pressed "Join chat": verify the bundle against the
- * link secret (a bundle swapped by the server fails here, before anything is sent), make the guest's keys and
- * first message, claim, and keep the new session.
+ * Joining a chat from an invitation, in two steps. `prepareJoin` verifies the bundle against the link secret (a
+ * bundle swapped by the server fails here, before anything is sent) and makes the guest's keys and first message:
+ * local work only, nothing sent or stored, so the page runs it while the guest reads and types. `joinChat`, once
+ * the guest pressed "Join chat", claims with a prepared join and keeps the new session. A prepared join serves one
+ * claim attempt: a retry prepares afresh, as before.
  */
-import { CryptoError, claimInvitation, openInvitation } from '../crypto';
+import { CryptoError, claimInvitation, openInvitation, type Claim, type Session } from '../crypto';
 import type { GuestDb, GuestRecord } from '../storage/guest-db';
 import { guestApi, type PublicInvitation } from '../transport/guest-api';
 import { ApiError } from '../transport/http';
-import { problemFromCode, type LinkProblem } from '../ui/guest/link-problems';
+import { problemFromCode } from '../ui/guest/link-problems';
+import { JoinError } from './join-error';
 
-export class JoinError extends Error {
-  constructor(
-    message: string,
-    readonly problem: LinkProblem | null = null,
-    readonly termsChanged = false,
-  ) {
-    super(message);
-    this.name = 'JoinError';
-  }
+export interface PreparedJoin {
+  readonly invitationId: string;
+  readonly session: Session;
+  readonly claim: Claim;
 }
 
-export async function joinChat(
-  db: GuestDb,
-  linkSecret: string,
-  invitation: PublicInvitation,
-  displayName: string,
-): Promise<GuestRecord> {
-  let claim: Awaited<ReturnType<typeof claimInvitation>>;
+export async function prepareJoin(linkSecret: string, invitation: PublicInvitation): Promise<PreparedJoin> {
   try {
     const verified = await openInvitation(linkSecret, invitation.id, invitation.bundle, invitation.bundleTag, Date.now());
-    claim = await claimInvitation(verified);
+    const { session, claim } = await claimInvitation(verified);
+    return { invitationId: invitation.id, session, claim };
   } catch (error) {
     if (error instanceof CryptoError) {
       const expired = /expir/i.test(error.reason);
@@ -37,9 +30,18 @@ export async function joinChat(
     }
     throw error;
   }
+}
+
+export async function joinChat(
+  db: GuestDb,
+  prepared: PreparedJoin,
+  invitation: PublicInvitation,
+  displayName: string,
+): Promise<GuestRecord> {
+  if (prepared.invitationId !== invitation.id) throw new Error('The prepared join is for another invitation.');
   let view;
   try {
-    view = await guestApi.claim(invitation.id, { ...claim.claim, displayName, termsVersion: invitation.termsVersion });
+    view = await guestApi.claim(invitation.id, { ...prepared.claim, displayName, termsVersion: invitation.termsVersion });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     throw explainClaimError(error);
@@ -53,7 +55,7 @@ export async function joinChat(
     status: 'active',
     joinedAt: Date.now(),
   };
-  await db.replaceWith(record, view.chatId, claim.session);
+  await db.replaceWith(record, view.chatId, prepared.session);
   return record;
 }
 

@@ -34,21 +34,24 @@ export interface ClaimRequest {
   firstEnvelope: Uint8Array;
 }
 
-interface PublicInvitationWire extends Omit<PublicInvitation, 'bundle' | 'bundleTag'> {
+export interface PublicInvitationWire extends Omit<PublicInvitation, 'bundle' | 'bundleTag'> {
   bundle: string;
   bundleTag: string;
+}
+
+/** The public invitation as GET …/public answers it (or as the server embeds it in the guest page). */
+export function publicInvitationFromWire(wire: PublicInvitationWire): PublicInvitation {
+  const bundle = fromBase64Url(wire.bundle);
+  const bundleTag = fromBase64Url(wire.bundleTag);
+  if (!bundle || !bundleTag) throw new ApiError(404, 'invitation-unknown', 'The invitation is malformed.');
+  return { ...wire, bundle, bundleTag };
 }
 
 const path = (id: string) => `/api/invitations/${encodeURIComponent(id)}`;
 
 export const guestApi = {
-  publicInvitation: async (id: string): Promise<PublicInvitation> => {
-    const wire = await request<PublicInvitationWire>('GET', `${path(id)}/public`);
-    const bundle = fromBase64Url(wire.bundle);
-    const bundleTag = fromBase64Url(wire.bundleTag);
-    if (!bundle || !bundleTag) throw new ApiError(404, 'invitation-unknown', 'The invitation is malformed.');
-    return { ...wire, bundle, bundleTag };
-  },
+  publicInvitation: async (id: string): Promise<PublicInvitation> =>
+    publicInvitationFromWire(await request<PublicInvitationWire>('GET', `${path(id)}/public`)),
   claim: (id: string, claim: ClaimRequest) =>
     request<GuestChatView>('POST', `${path(id)}/claim`, {
       displayName: claim.displayName,

@@ -1,48 +1,41 @@
 import { useEffect, useState } from 'preact/hooks';
-import { forgetLinkSecret, reloadOnNewFragment, takeLinkFromAddress, type OpenedLink } from '../../guest/link-location';
-import { GuestRuntime } from '../../guest/runtime';
-import { holdTabLock } from '../../shared/tab-lock';
+import { bootGuest, type BootScreen } from '../../guest/boot';
+import { forgetLinkSecret } from '../../guest/link-location';
+import type { GuestRuntime } from '../../guest/runtime';
 import { GuestDb, type GuestRecord } from '../../storage/guest-db';
-import { guestApi, type PublicInvitation } from '../../transport/guest-api';
+import { guestApi } from '../../transport/guest-api';
 import { ApiError } from '../../transport/http';
 import { Logo } from '../common/Logo';
-import { GuestChatView } from './GuestChatView';
+import type { GuestChatView } from './GuestChatView';
 import { InvitePage } from './InvitePage';
-import { problemFromCode, type LinkProblem } from './link-problems';
+import { loadChatScreen } from './lazy';
+import type { LinkProblem } from './link-problems';
 import { LinkProblemPage } from './LinkProblemPage';
 
 type Screen =
-  | { kind: 'loading'; text: string }
-  | { kind: 'problem'; problem: LinkProblem }
-  | { kind: 'invite'; db: GuestDb; invitation: PublicInvitation; linkSecret: string }
-  | { kind: 'chat'; runtime: GuestRuntime }
+  | Exclude<BootScreen, { kind: 'resume' } | { kind: 'failed' }>
+  | { kind: 'chat'; runtime: GuestRuntime; View: typeof GuestChatView }
   | { kind: 'left' }
   | { kind: 'failed'; text: string };
 
-// Read before anything renders: the secret leaves the address bar at once.
-const opened: OpenedLink = takeLinkFromAddress();
-reloadOnNewFragment();
+const UNREACHABLE = 'GuestChat cannot be reached right now. Reload the page to try again.';
 
 /** The guest page at /i/{id}: the invitation, the chat it opens, or why the link cannot be used. */
-export function GuestApp() {
-  const [screen, setScreen] = useState<Screen>({ kind: 'loading', text: 'Opening your invitation…' });
+export function GuestApp({ start }: { start: (show: (screen: BootScreen) => void) => BootScreen }) {
+  const [screen, setScreen] = useState<Screen>(() => {
+    const first = start((next) => void settle(next));
+    return first.kind === 'resume' || first.kind === 'failed' ? { kind: 'loading', text: '' } : first;
+  });
 
-  useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      await holdTabLock('guestchat-guest', () => {
-        if (!cancelled) setScreen({ kind: 'loading', text: 'This chat is open in another tab. Close it to continue here.' });
-      });
-      const next = await boot(opened);
-      if (!cancelled) setScreen(next);
-    })().catch((error: unknown) => {
+  async function settle(next: BootScreen): Promise<void> {
+    try {
+      if (next.kind === 'failed') throw next.error;
+      setScreen(next.kind === 'resume' ? await resume(next.db, next.record) : next);
+    } catch (error) {
       console.error('GuestChat: could not open the invitation', error);
-      if (!cancelled) setScreen({ kind: 'failed', text: 'GuestChat cannot be reached right now. Reload the page to try again.' });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+      setScreen({ kind: 'failed', text: UNREACHABLE });
+    }
+  }
 
   useEffect(() => {
     if (screen.kind !== 'chat') return;
@@ -59,24 +52,32 @@ export function GuestApp() {
           db={screen.db}
           invitation={screen.invitation}
           linkSecret={screen.linkSecret}
-          onProblem={(problem) => setScreen({ kind: 'problem', problem })}
-          onJoined={(record) => {
+          onProblem={(problem: LinkProblem) => setScreen({ kind: 'problem', problem })}
+          onJoined={async (db, record) => {
             forgetLinkSecret();
-            setScreen({ kind: 'chat', runtime: new GuestRuntime(screen.db, record) });
+            try {
+              setScreen(await chatScreen(db, record));
+            } catch (error) {
+              // Joined and kept: a reload opens the chat from this browser.
+              console.error('GuestChat: could not open the chat', error);
+              setScreen({ kind: 'failed', text: UNREACHABLE });
+            }
           }}
         />
       );
-    case 'chat':
+    case 'chat': {
+      const { runtime, View } = screen;
       return (
-        <GuestChatView
-          runtime={screen.runtime}
+        <View
+          runtime={runtime}
           onLeft={async () => {
-            await screen.runtime.leave();
-            await GuestDb.destroy(screen.runtime.db);
+            await runtime.leave();
+            await GuestDb.destroy(runtime.db);
             setScreen({ kind: 'left' });
           }}
         />
       );
+    }
     case 'left':
       return (
         <Message title="You left the chat" text="The chat has ended, and everything it kept in this browser is deleted." />
@@ -88,28 +89,16 @@ export function GuestApp() {
   }
 }
 
-/** Decides what the opened link leads to: back into this browser's chat, the invitation, or a problem. */
-async function boot(link: OpenedLink): Promise<Screen> {
-  if (!link.invitationId) return { kind: 'problem', problem: 'invalid' };
-  const db = await GuestDb.open();
-  const record = await db.guest();
-  if (record && record.invitationId === link.invitationId) {
-    forgetLinkSecret(); // already joined: the secret is not needed again
-    return resume(db, record);
-  }
-  if (!link.linkSecret) return { kind: 'problem', problem: 'invalid' };
-  try {
-    const invitation = await guestApi.publicInvitation(link.invitationId);
-    return { kind: 'invite', db, invitation, linkSecret: link.linkSecret };
-  } catch (error) {
-    if (error instanceof ApiError && error.status !== 0 && error.status !== 429 && error.status < 500)
-      return { kind: 'problem', problem: problemFromCode(error.code) ?? 'invalid' };
-    throw error;
-  }
+async function chatScreen(db: GuestDb, record: GuestRecord): Promise<Screen> {
+  const { GuestRuntime, GuestChatView } = await loadChatScreen();
+  return { kind: 'chat', runtime: new GuestRuntime(db, record), View: GuestChatView };
 }
 
 /** The same browser opened the link again: back to its chat, history included, while the chat lives. */
 async function resume(db: GuestDb, record: GuestRecord): Promise<Screen> {
+  forgetLinkSecret(); // already joined: the secret is not needed again
+  const chat = loadChatScreen();
+  chat.catch(() => undefined);
   if (record.status === 'active') {
     try {
       const view = await guestApi.chat();
@@ -122,8 +111,8 @@ async function resume(db: GuestDb, record: GuestRecord): Promise<Screen> {
       // Offline: show the chat from what this browser keeps; the socket catches up when it can.
     }
   }
-  const current = (await db.guest()) ?? record;
-  return { kind: 'chat', runtime: new GuestRuntime(db, current) };
+  await chat;
+  return chatScreen(db, (await db.guest()) ?? record);
 }
 
 function Message({ title, text, alert = false }: { title: string; text: string; alert?: boolean }) {

@@ -1,29 +1,48 @@
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { guestNameProblem, GUEST_NAME_MAX } from '../../shared/display-name';
 import { formatDays, periodInDays } from '../../shared/time';
-import { JoinError, joinChat } from '../../guest/join';
+import type { PreparedJoin } from '../../guest/join';
+import { JoinError } from '../../guest/join-error';
 import type { GuestDb, GuestRecord } from '../../storage/guest-db';
 import { guestApi, type PublicInvitation } from '../../transport/guest-api';
 import { Logo } from '../common/Logo';
+import { loadChatScreen, loadJoin } from './lazy';
 import type { LinkProblem } from './link-problems';
 
 interface InvitePageProps {
-  db: GuestDb;
+  /** This tab's database, once it holds the guest lock. */
+  db: Promise<GuestDb>;
   invitation: PublicInvitation;
   linkSecret: string;
-  onJoined: (record: GuestRecord) => void;
+  onJoined: (db: GuestDb, record: GuestRecord) => Promise<void>;
   onProblem: (problem: LinkProblem) => void;
 }
 
-/** Who invites, what this is, a display name and the terms: nothing is used up before "Join chat". */
+/**
+ * Who invites, what this is, a display name and the terms: nothing is used up before "Join chat". Once the form
+ * is on screen, the page loads the joining code and the chat, and prepares the join (verifies the bundle, makes
+ * the guest's keys and first message: local work, nothing sent or stored) while the guest reads and types.
+ */
 export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onProblem }: InvitePageProps) {
   const [invitation, setInvitation] = useState(initial);
+  const prepared = useRef<Promise<PreparedJoin> | null>(null);
   const [name, setName] = useState('');
   const [accepted, setAccepted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [nameError, setNameError] = useState('');
   const [error, setError] = useState('');
   const id = useId();
+
+  const prepare = (): Promise<PreparedJoin> => {
+    const preparing = loadJoin().then((join) => join.prepareJoin(linkSecret, invitation));
+    preparing.catch(() => undefined); // reported when the guest presses "Join chat"
+    return preparing;
+  };
+
+  useEffect(() => {
+    prepared.current = prepare();
+    loadChatScreen().catch(() => undefined); // tried again once joined
+  }, [linkSecret, invitation.id]);
 
   const join = async (event: Event) => {
     event.preventDefault();
@@ -32,15 +51,20 @@ export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onPr
     setError(accepted ? '' : 'Please accept the Terms of Service to join.');
     if (problem || !accepted) return;
     setBusy(true);
+    const preparing = prepared.current ?? prepare();
+    prepared.current = null; // one claim attempt per prepared join
     try {
-      onJoined(await joinChat(db, linkSecret, invitation, name.trim()));
+      const [join, ready, database] = await Promise.all([loadJoin(), preparing, db]);
+      const record = await join.joinChat(database, ready, invitation, name.trim());
+      await onJoined(database, record);
     } catch (e) {
       setBusy(false);
+      if (e instanceof JoinError && e.problem) return onProblem(e.problem);
+      prepared.current = prepare();
       if (!(e instanceof JoinError)) {
         setError('Joining did not work. Please try again.');
         return;
       }
-      if (e.problem) return onProblem(e.problem);
       if (e.termsChanged) {
         setAccepted(false);
         try {
