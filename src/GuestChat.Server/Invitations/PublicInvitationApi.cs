@@ -19,7 +19,7 @@ public static class PublicInvitationApi
         return app;
     }
 
-    private static async Task<Results<Ok<PublicInvitation>, ProblemHttpResult>> GetAsync(
+    internal static async Task<Results<Ok<PublicInvitation>, ProblemHttpResult>> GetAsync(
         string id, IInvitationStore invitations, TermsProvider terms, TimeProvider clock, IOptions<ChatOptions> chatOptions,
         CancellationToken cancellationToken)
     {

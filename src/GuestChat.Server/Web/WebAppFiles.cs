@@ -7,12 +7,11 @@ namespace GuestChat.Server.Web;
 
 /// <summary>
 /// Serves the built web app (<c>GuestChat:WebRoot</c>, Vite's output): hashed <c>/assets/*</c> cached for a year,
-/// HTML never cached; <c>/i/{id}</c> is the guest page; other page paths are the member app.
+/// HTML never cached; <c>/i/{id}</c> is the guest page (<see cref="GuestPage"/>); other page paths are the member app.
 /// </summary>
 public static partial class WebAppFiles
 {
     private const string MemberPage = "index.html";
-    private const string GuestPage = "guest.html";
 
     public static WebApplication UseWebAppFiles(this WebApplication app)
     {
@@ -33,7 +32,8 @@ public static partial class WebAppFiles
 
     public static IEndpointRouteBuilder MapWebApp(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/i/{id}", (HttpContext context) => Page(context, GuestPage));
+        var guestPage = GuestPage.Create(app.ServiceProvider);
+        app.MapGet("/i/{id}", (string id, HttpContext context) => guestPage.ServeAsync(context, id, WebRoot(context.RequestServices)));
         // Like MapFallback (last in order, page paths without a file extension) but for GET and HEAD only, so that
         // another method on a known path is a 405. Unknown API paths are problems, never the app.
         app.MapMethods("{*path:nonfile}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>

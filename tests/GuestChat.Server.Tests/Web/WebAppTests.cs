@@ -43,7 +43,8 @@ public sealed class WebAppTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(title, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True(response.Headers.CacheControl?.NoCache);
+        // The guest page may carry the public invitation (GuestPageTests): never stored, like the API.
+        Assert.True(path.StartsWith("/i/", StringComparison.Ordinal) ? response.Headers.CacheControl?.NoStore : response.Headers.CacheControl?.NoCache);
     }
 
     [Fact]
