@@ -111,6 +111,7 @@ public static class BenchmarkRun
         report.Add("cold-start",
             ("runs", runs.Count),
             ("healthz_ms", Median(runs.Select(run => run.HealthyMs))),
+            ("healthz_cpu_ms", Median(runs.Select(run => run.HealthyCpuMs))),
             ("first_ws_ms", Median(runs.Select(run => run.FirstSocketMs))),
             ("signup_ms", Median(runs.Select(run => run.SignUpMs))),
             ("first_ws_minus_signup_ms", Median(runs.Select(run => run.FirstSocketMs - run.SignUpMs))),

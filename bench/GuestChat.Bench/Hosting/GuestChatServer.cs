@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace GuestChat.Bench.Hosting;
 
-/// <summary>Which server build to start and the environment added to the bench's own settings.</summary>
+/// <summary>
+/// Which server build to start (its <c>.dll</c>, or the executable of a self-contained publish) and the environment
+/// added to the bench's own settings.
+/// </summary>
 public sealed record ServerLaunch(string Assembly, IReadOnlyDictionary<string, string> Environment)
 {
     public ServerLaunch With(string name, string value) =>
@@ -49,8 +52,11 @@ public sealed class GuestChatServer : IAsyncDisposable
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var environment = ServerEnvironment.For(dataDirectory, baseAddress, assembly);
         foreach (var (key, value) in launch.Environment) environment[key] = value;
-        var process = ChildProcess.Start(DotnetHost(), [assembly, "--urls", baseAddress.GetLeftPart(UriPartial.Authority)],
-            Path.GetDirectoryName(assembly)!, environment);
+        var urls = baseAddress.GetLeftPart(UriPartial.Authority);
+        // A .dll runs on the dotnet host; anything else is an executable of its own (a self-contained publish).
+        var process = assembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? ChildProcess.Start(DotnetHost(), [assembly, "--urls", urls], Path.GetDirectoryName(assembly)!, environment)
+            : ChildProcess.Start(assembly, ["--urls", urls], Path.GetDirectoryName(assembly)!, environment);
         return new GuestChatServer(process, baseAddress, dataDirectory, owns);
     }
 
