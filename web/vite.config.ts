@@ -1,11 +1,40 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
+
+/**
+ * Writes `name.br` and `name.gz` beside every built script and stylesheet, compressed once at the highest levels;
+ * the server sends them with their Content-Encoding to browsers that accept it (PrecompressedAssets.cs).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'guestchat-precompress',
+    apply: 'build',
+    async writeBundle(options, bundle) {
+      const dir = options.dir!;
+      const writes: Promise<void>[] = [];
+      for (const output of Object.values(bundle)) {
+        if (!/\.(js|css)$/.test(output.fileName)) continue;
+        const bytes = Buffer.from(output.type === 'chunk' ? output.code : output.source);
+        const brotli = brotliCompressSync(bytes, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+        });
+        const gzip = gzipSync(bytes, { level: 9 });
+        if (brotli.length < bytes.length) writes.push(writeFile(join(dir, `${output.fileName}.br`), brotli));
+        if (gzip.length < bytes.length) writes.push(writeFile(join(dir, `${output.fileName}.gz`), gzip));
+      }
+      await Promise.all(writes);
+    },
+  };
+}
 
 // Two entry pages: the member app (index.html) and the light guest page (guest.html, served at /i/{id}).
 // No inline scripts anywhere: the server's CSP is `script-src 'self'`.
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

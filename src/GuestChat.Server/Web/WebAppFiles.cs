@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace GuestChat.Server.Web;
 
 /// <summary>
-/// Serves the built web app (<c>GuestChat:WebRoot</c>, Vite's output): hashed <c>/assets/*</c> cached for a year,
+/// Serves the built web app (<c>GuestChat:WebRoot</c>, Vite's output): hashed <c>/assets/*</c> cached for a year (and
+/// brotli or gzip compressed at build time, <see cref="PrecompressedAssets"/>),
 /// HTML never cached; <c>/i/{id}</c> is the guest page (<see cref="GuestPage"/>); other page paths are the member app.
 /// </summary>
 public static partial class WebAppFiles
@@ -21,12 +22,14 @@ public static partial class WebAppFiles
             LogNoWebApp(app.Logger, root);
             return app;
         }
-        app.UseStaticFiles(new StaticFileOptions
+        var files = new PhysicalFileProvider(root);
+        app.UsePrecompressedAssets(files);
+        app.UseStaticFiles(PrecompressedAssets.Configure(new StaticFileOptions
         {
-            FileProvider = new PhysicalFileProvider(root),
+            FileProvider = files,
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
                 context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
-        });
+        }));
         return app;
     }
 
