@@ -15,6 +15,8 @@ namespace GuestChat.Server.Realtime;
 /// </summary>
 public static partial class RealtimeApi
 {
+    private static readonly System.Security.Claims.ClaimsPrincipal s_nobody = new();
+
     public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
     {
         app.MapGet("/ws/member", MemberAsync).RequireAuthorization(Sessions.MemberPolicy);
@@ -63,6 +65,8 @@ public static partial class RealtimeApi
 
     private static async Task RunAsync(HttpContext context, Peer peer)
     {
+        // The socket may live for days: keep the peer, not the request's principal and authentication ticket.
+        context.User = s_nobody;
         var services = context.RequestServices;
         var relay = services.GetRequiredService<InProcessRelay>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
