@@ -1,7 +1,5 @@
 import { render } from 'preact';
-import '../styles/base.css';
-import '../styles/chat.css';
-import '../styles/guest.css';
+import '../styles/guest-page.css';
 import { GuestApp } from '../ui/guest/GuestApp';
 import { bootGuest } from './boot';
 import { EMBEDDED_INVITATION_ID, embeddedInvitation } from './embedded';
