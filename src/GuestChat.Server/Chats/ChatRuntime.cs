@@ -21,28 +21,12 @@ internal sealed class ChatRuntime(ChatRecord record)
     public ChatId Id { get; } = record.Id;
     public MemberId MemberId { get; } = record.MemberId;
     public DeviceId DeviceId { get; } = record.DeviceId;
-    public ChatState State
-    {
-        get;
-        set
-        {
-            StatusChanged |= field != value;
-            field = value;
-        }
-    } = record.State;
+    public ChatState State { get; set; } = record.State;
+    public bool Blocked { get; set; } = record.Blocked;
 
-    public bool Blocked
-    {
-        get;
-        set
-        {
-            StatusChanged |= field != value;
-            field = value;
-        }
-    } = record.Blocked;
+    /// <summary>The state and block as last written (loaded, or in the last <see cref="Progress"/>).</summary>
+    private (ChatState State, bool Blocked) _writtenStatus = (record.State, record.Blocked);
 
-    /// <summary>State or block changed since the last <see cref="Progress"/>.</summary>
-    private bool StatusChanged { get; set; }
     public long LastActivityAt { get; set; } = record.LastActivityAt;
     public long LastSeq { get; set; } = record.LastSeq;
     public long MemberAckedSeq { get; set; } = record.MemberAckedSeq;
@@ -66,8 +50,8 @@ internal sealed class ChatRuntime(ChatRecord record)
     /// <summary>What the batch writes for this chat; the status counts as written from here on.</summary>
     public ChatProgress Progress()
     {
-        var progress = new ChatProgress(Id, State, Blocked, LastActivityAt, LastSeq, MemberAckedSeq, GuestAckedSeq, FirstDiscardedSeq, StatusChanged);
-        StatusChanged = false;
-        return progress;
+        var statusChanged = _writtenStatus != (State, Blocked);
+        _writtenStatus = (State, Blocked);
+        return new ChatProgress(Id, State, Blocked, LastActivityAt, LastSeq, MemberAckedSeq, GuestAckedSeq, FirstDiscardedSeq, statusChanged);
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class ClientConnection
         {
             write = WriteAsync(frame);
         }
-        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException)
+        catch (Exception e) when (IsSocketFailure(e))
         {
             _writing.Release();
             return; // the socket is failing: the receive loop ends the connection
@@ -139,7 +139,7 @@ public sealed partial class ClientConnection
         {
             await write;
         }
-        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException)
+        catch (Exception e) when (IsSocketFailure(e))
         {
             // the socket is failing: the receive loop ends the connection
         }
@@ -148,6 +148,10 @@ public sealed partial class ClientConnection
             _writing.Release();
         }
     }
+
+    /// <summary>How a write to a closing, aborted or reset socket fails.</summary>
+    private static bool IsSocketFailure(Exception e) =>
+        e is WebSocketException or InvalidOperationException or IOException or ObjectDisposedException;
 
     /// <summary>A live message the backlog already carried (it was committed before the backlog was read).</summary>
     private bool AlreadySent(ServerFrame frame) =>
