@@ -184,13 +184,16 @@ function detach(socket: SocketLike | null): void {
   socket.onopen = null;
   socket.onmessage = null;
   socket.onclose = null;
-  socket.onerror = null;
+  // A socket closed while still connecting reports an error afterwards; it belongs to nobody now.
+  socket.onerror = ignore;
   try {
     socket.close(1000, 'reconnecting');
   } catch {
     // Closing a socket that never opened can throw in some browsers; it is gone either way.
   }
 }
+
+function ignore(): void {}
 
 /** The WebSocket URL for a path on this page's own origin (ws: or wss: to match the page). */
 export function socketUrl(path: string): string {
