@@ -186,7 +186,7 @@ public static class BenchmarkRun
                     ("baseline_rss_mb", idle.BaselineRssBytes / 1048576.0), ("rss_mb", idle.RssBytes / 1048576.0),
                     ("bytes_per_socket", Math.Round(idle.BytesPerSocket)), ("marginal_bytes_per_socket", Math.Round(idle.MarginalBytesPerSocket)),
                     ("sockets_per_gib", idle.BytesPerSocket <= 0 ? double.NaN : Math.Round(1073741824 / idle.BytesPerSocket)),
-                    ("capped_by", idle.CappedBy));
+                    ("capped_by", idle.CappedBy), ("idle_cpu_pct", idle.CpuPercent));
             }
             if (!options.Runs("relay")) return;
             var scenario = target.Name == "guestchat" ? "relay" : "peer";

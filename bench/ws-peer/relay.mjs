@@ -114,9 +114,9 @@ sockets.on('connection', (socket, request) => {
   socket.send('{"type":"ready"}');
 });
 
-// A client that stops answering pings is closed, as GuestChat does. Like GuestChat's per-socket timers, each
-// socket is pinged every 15 s from the moment it connected: one fifteenth of the sockets each second, not all
-// of them in one burst.
+// A client that stops answering pings is closed, as GuestChat does. Each socket is pinged every 15 s from the
+// moment it connected: one fifteenth of the sockets each second, not all of them in one burst. (GuestChat pings
+// only a client it has heard nothing from for 15 s, so an idle socket costs both relays one ping per 15 s.)
 const heartbeatSlots = 15;
 let nextSlot = 0;
 let tick = 0;

@@ -24,6 +24,7 @@ public static class ChatEvents
 [JsonDerivedType(typeof(SendFrame), "send")]
 [JsonDerivedType(typeof(AckFrame), "ack")]
 [JsonDerivedType(typeof(PingFrame), "ping")]
+[JsonDerivedType(typeof(ClientPongFrame), "pong")]
 public abstract record ClientFrame;
 
 /// <summary>
@@ -38,6 +39,9 @@ public sealed record AckFrame(string ChatId, long Seq) : ClientFrame;
 /// <summary>Answered with <see cref="PongFrame"/>.</summary>
 public sealed record PingFrame : ClientFrame;
 
+/// <summary>The answer to <see cref="ServerPingFrame"/> (any frame from the client also shows it is alive).</summary>
+public sealed record ClientPongFrame : ClientFrame;
+
 /// <summary>A WebSocket text message from the server; <c>type</c> says which.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(MessageFrame), "message")]
@@ -48,6 +52,7 @@ public sealed record PingFrame : ClientFrame;
 [JsonDerivedType(typeof(ReadyFrame), "ready")]
 [JsonDerivedType(typeof(ErrorFrame), "error")]
 [JsonDerivedType(typeof(PongFrame), "pong")]
+[JsonDerivedType(typeof(ServerPingFrame), "ping")]
 public abstract record ServerFrame;
 
 /// <summary>A stored envelope for me, in <see cref="Seq"/> order; sent again after a reconnect until acknowledged.</summary>
@@ -80,3 +85,12 @@ public sealed record ErrorFrame(
 
 /// <summary>The answer to <see cref="PingFrame"/>.</summary>
 public sealed record PongFrame : ServerFrame;
+
+/// <summary>
+/// The server has heard nothing from this client for a while: the client answers with <see cref="ClientPongFrame"/>,
+/// or its socket is closed as dead.
+/// </summary>
+public sealed record ServerPingFrame : ServerFrame
+{
+    public static readonly ServerPingFrame Instance = new();
+}

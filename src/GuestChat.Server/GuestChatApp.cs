@@ -80,6 +80,7 @@ public static class GuestChatApp
 
         services.AddSingleton<InProcessRelay>();
         services.AddSingleton<IRelay>(sp => sp.GetRequiredService<InProcessRelay>());
+        services.AddHostedService<ConnectionHeartbeat>();
         services.AddSingleton<ChatWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddSingleton<ExpireIdleChats>();

@@ -36,6 +36,7 @@ public sealed class QuickBenchmarkTests
             Assert.Equal(20, idle.Number("sockets"));
             Assert.True(idle.Number("rss_mb") > 0);
             Assert.True(double.IsFinite(idle.Number("bytes_per_socket")));
+            Assert.True(idle.Number("idle_cpu_pct") >= 0);
 
             var relay = Assert.Single(lines, line => line.Scenario == (target == "guestchat" ? "relay" : "peer"));
             Assert.Equal(200, relay.Number("offered"));

@@ -28,6 +28,9 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public WebSocket Socket => _socket;
 
+    /// <summary>Whether the server's <c>ping</c> frames are answered with <c>pong</c> (as the web app does) and hidden.</summary>
+    public bool AnswerPings { get; set; } = true;
+
     /// <summary>Completes when the socket is closed (by either side) or broken; gives the close status if any.</summary>
     public async Task<WebSocketCloseStatus?> ClosedAsync(TimeSpan? wait = null)
     {
@@ -161,6 +164,11 @@ public sealed class ChatSocket : IAsyncDisposable
                     return;
                 }
                 var frame = JsonSerializer.Deserialize(buffer.AsSpan(0, count), GuestChatJsonContext.Default.ServerFrame);
+                if (frame is ServerPingFrame && AnswerPings)
+                {
+                    await SendAsync(new ClientPongFrame()); // as the web app does; the test never sees it
+                    continue;
+                }
                 await _frames.Writer.WriteAsync(frame!);
             }
         }

@@ -32,6 +32,7 @@ describe('server frames', () => {
     });
     expect(parseServerFrame('{"type":"ready"}')).toEqual({ type: 'ready' });
     expect(parseServerFrame('{"type":"pong"}')).toEqual({ type: 'pong' });
+    expect(parseServerFrame('{"type":"ping"}')).toEqual({ type: 'ping' });
     expect(parseServerFrame(JSON.stringify({ type: 'error', code: 'chat-expired', clientId: 'c1', chatId: CHAT }))).toEqual({
       type: 'error',
       code: 'chat-expired',
@@ -75,5 +76,6 @@ describe('client frames', () => {
     ).toEqual({ type: 'send', chatId: CHAT, clientId: 'c9', kind: 'stored', body: '-_8' });
     expect(JSON.parse(encodeClientFrame({ type: 'ack', chatId: CHAT, seq: 4 }))).toEqual({ type: 'ack', chatId: CHAT, seq: 4 });
     expect(encodeClientFrame({ type: 'ping' })).toBe('{"type":"ping"}');
+    expect(encodeClientFrame({ type: 'pong' })).toBe('{"type":"pong"}');
   });
 });

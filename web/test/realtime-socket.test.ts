@@ -58,6 +58,22 @@ describe('the realtime socket', () => {
     expect(socket.status).toBe('online');
   });
 
+  it("answers the server's pings with pong and keeps them from the app", async () => {
+    const server = await listen();
+    servers.push(server);
+    const received: string[] = [];
+    server.on('connection', (ws) => {
+      ws.on('message', (data) => received.push(String(data)));
+      ws.send('{"type":"ping"}');
+      ws.send('{"type":"ready"}');
+    });
+    const { socket, seen } = connectTo((server.address() as AddressInfo).port);
+    socket.start();
+    await until(() => received.length === 1 && seen.frames.length === 1);
+    expect(JSON.parse(received[0]!)).toEqual({ type: 'pong' });
+    expect(seen.frames).toEqual([{ type: 'ready' }]);
+  });
+
   it('reconnects by itself after the server restarts, and reopens (so the outbox is resent)', async () => {
     const first = await listen();
     const port = (first.address() as AddressInfo).port;

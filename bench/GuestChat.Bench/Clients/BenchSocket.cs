@@ -16,11 +16,13 @@ public interface IFrameHandler
 /// order, and every stored <c>message</c> acknowledged as soon as it arrives (cumulatively: while one ack is
 /// waiting to go out, a later one replaces it). To keep the generator light on a machine it shares with the
 /// server, a send is written on the caller's thread when no other send is in progress (a socket write that
-/// fits the kernel buffer completes at once); otherwise it queues behind the one in progress.
+/// fits the kernel buffer completes at once); otherwise it queues behind the one in progress. The server's
+/// <c>ping</c> frames are answered with <c>pong</c>, as the web app does.
 /// </summary>
 public sealed class BenchSocket : IAsyncDisposable
 {
     private const long AckItem = -1;
+    private const long PongItem = -2;
     private readonly ClientWebSocket _socket;
     private readonly IFrameHandler? _handler;
     private readonly byte[] _chatId;
@@ -57,7 +59,7 @@ public sealed class BenchSocket : IAsyncDisposable
         IFrameHandler? handler, HttpMessageInvoker invoker, int receiveBufferSize, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero; // like a browser: it only answers the server's pings
+        socket.Options.KeepAliveInterval = TimeSpan.Zero; // like a browser: it only answers pings
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.SetRequestHeader("Origin", origin);
         if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
@@ -157,6 +159,10 @@ public sealed class BenchSocket : IAsyncDisposable
             case FrameType.Ready:
                 _ready.TrySetResult();
                 break;
+            case FrameType.Ping:
+                _outgoing.Enqueue(PongItem);
+                StartSending();
+                break;
             case FrameType.Message:
                 // A real client stores the message, then acknowledges everything up to its seq.
                 if (frame.Seq > _highestReceivedSeq) Volatile.Write(ref _highestReceivedSeq, frame.Seq);
@@ -192,6 +198,11 @@ public sealed class BenchSocket : IAsyncDisposable
                         if (seq <= _ackedSeq) continue;
                         _ackedSeq = seq;
                         length = Frames.WriteAck(_sendBuffer, _chatId, seq);
+                    }
+                    else if (item == PongItem)
+                    {
+                        length = Frames.Pong.Length;
+                        Frames.Pong.CopyTo(_sendBuffer);
                     }
                     else
                     {

@@ -17,6 +17,7 @@ public enum FrameType
     Chat,
     Ephemeral,
     Pong,
+    Ping,
 }
 
 /// <summary>The fields of a server frame the benchmark looks at; spans point into the received bytes.</summary>
@@ -70,6 +71,9 @@ public static class Frames
         return writer.Length;
     }
 
+    /// <summary>The answer to the server's <c>ping</c>.</summary>
+    public static ReadOnlySpan<byte> Pong => "{\"type\":\"pong\"}"u8;
+
     public static int WriteAck(Span<byte> destination, ReadOnlySpan<byte> chatId, long seq)
     {
         var writer = new SpanWriter(destination);
@@ -120,6 +124,7 @@ public static class Frames
         _ when type.SequenceEqual("chat"u8) => FrameType.Chat,
         _ when type.SequenceEqual("ephemeral"u8) => FrameType.Ephemeral,
         _ when type.SequenceEqual("pong"u8) => FrameType.Pong,
+        _ when type.SequenceEqual("ping"u8) => FrameType.Ping,
         _ => FrameType.Unknown,
     };
 

@@ -9,11 +9,12 @@ namespace GuestChat.Bench.Idle;
 /// leaves out whatever the first connections warmed up once (pools, JIT, GC budgets).
 /// </summary>
 public sealed record IdleResult(string Target, int Requested, int Sockets, long BaselineRssBytes, long RssBytes, double BytesPerSocket,
-    double MarginalBytesPerSocket, string CappedBy);
+    double MarginalBytesPerSocket, string CappedBy, double CpuPercent);
 
 /// <summary>
 /// Opens authenticated idle sockets in steps (each waits for its <c>ready</c>), lets the process settle, and
-/// divides the growth of its resident memory by the number of sockets. The sockets answer pings, as a
+/// divides the growth of its resident memory by the number of sockets. Then it measures the process's CPU
+/// over as long again (what holding the sockets costs: heartbeats, timers). The sockets answer pings, as a
 /// browser does, and send nothing else. The first <c>keep</c> sockets stay open for the relay scenario.
 /// </summary>
 public static class IdleScenario
@@ -42,6 +43,8 @@ public static class IdleScenario
                 }
                 await Task.Delay(settle, cancellationToken);
                 var sample = ProcessSample.Read(target.ProcessId);
+                await Task.Delay(settle * 2, cancellationToken);
+                var cpu = ProcessSample.CoresBetween(sample, ProcessSample.Read(target.ProcessId)) * 100;
                 var closed = open.Count(socket => socket.Failure is not null);
                 if (closed > 0) progress.WriteLine($"  {target.Name}: {closed} idle sockets were closed by the server");
                 var sockets = open.Count - closed;
@@ -49,7 +52,7 @@ public static class IdleScenario
                 results.Add(new IdleResult(target.Name, requested, sockets, baseline.RssBytes, sample.RssBytes,
                     (sample.RssBytes - baseline.RssBytes) / (double)Math.Max(1, sockets),
                     previous is null || sockets <= previous.Sockets ? double.NaN : (sample.RssBytes - previous.RssBytes) / (double)(sockets - previous.Sockets),
-                    cappedBy));
+                    cappedBy, cpu));
             }
             var kept = open.Take(keep).ToArray();
             await SocketPool.CloseAsync(open.Skip(keep));

@@ -41,6 +41,12 @@ public sealed partial class ClientConnection
     private bool _closing;
     private bool _dropQueued;
 
+    /// <summary>When anything last arrived from the client (<see cref="Environment.TickCount64"/>); the receive loop's.</summary>
+    private long _lastHeard = Environment.TickCount64;
+
+    /// <summary>When the heartbeat pinged and has had no answer yet, or 0; only the heartbeat's rounds touch it.</summary>
+    private long _pingedAt;
+
     public ClientConnection(WebSocket socket, Peer peer, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
     {
         _socket = socket;
@@ -84,6 +90,33 @@ public sealed partial class ClientConnection
             Close(TryAgainLater, "too slow", dropQueued: true);
         }
         return false;
+    }
+
+    /// <summary>
+    /// One heartbeat round for this socket: pings a client silent for <paramref name="interval"/> ms, and aborts the
+    /// socket (true) when nothing has arrived within <paramref name="timeout"/> ms of the ping.
+    /// </summary>
+    public bool CheckAlive(long now, long interval, long timeout)
+    {
+        var heard = Volatile.Read(ref _lastHeard);
+        if (_pingedAt != 0 && heard >= _pingedAt)
+        {
+            _pingedAt = 0; // answered
+        }
+        if (_pingedAt == 0)
+        {
+            if (now - heard >= interval && TrySend(ServerPingFrame.Instance))
+            {
+                _pingedAt = now;
+            }
+            return false;
+        }
+        if (now - _pingedAt < timeout)
+        {
+            return false;
+        }
+        _socket.Abort(); // the receive loop fails and the connection ends as for a reset
+        return true;
     }
 
     /// <summary>Closes normally once the frames already queued are written (the guest's chat closed).</summary>
@@ -305,6 +338,7 @@ public sealed partial class ClientConnection
         {
             // Wait for the next message without holding a buffer.
             var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            Volatile.Write(ref _lastHeard, Environment.TickCount64);
             if (peek.MessageType == WebSocketMessageType.Close)
             {
                 return;
@@ -408,6 +442,8 @@ public sealed partial class ClientConnection
             case PingFrame:
                 TrySend(new PongFrame());
                 break;
+            case ClientPongFrame:
+                break; // heard: that is all a pong is for
             default:
                 LogFrameRefused(ErrorCodes.InvalidFrame, message.Length);
                 TrySend(new ErrorFrame(ErrorCodes.InvalidFrame));

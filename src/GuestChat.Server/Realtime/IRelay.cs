@@ -50,6 +50,13 @@ public sealed class InProcessRelay : IRelay
 
     public int ConnectedCount => _devices.Count + _guests.Count;
 
+    /// <summary>Adds every connection of this process to <paramref name="into"/> (for the heartbeat's rounds).</summary>
+    public void CopyConnectionsTo(List<ClientConnection> into)
+    {
+        _devices.CopyTo(into);
+        _guests.CopyTo(into);
+    }
+
     public void SendToDevice(DeviceId device, ServerFrame frame)
     {
         foreach (var connection in _devices.Get(device))
@@ -88,6 +95,17 @@ public sealed class InProcessRelay : IRelay
             lock (_lock)
             {
                 return _map.TryGetValue(key, out var connections) ? connections : [];
+            }
+        }
+
+        public void CopyTo(List<ClientConnection> into)
+        {
+            lock (_lock)
+            {
+                foreach (var connections in _map.Values)
+                {
+                    into.AddRange(connections);
+                }
             }
         }
 

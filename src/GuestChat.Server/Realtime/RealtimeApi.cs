@@ -11,7 +11,8 @@ namespace GuestChat.Server.Realtime;
 
 /// <summary>
 /// <c>/ws/member?device=</c> and <c>/ws/guest</c>: one socket per member device or guest, authenticated by its
-/// cookie, from our own origin only. Heartbeats (by default a ping every 15 s, 15 s to answer) close dead sockets.
+/// cookie, from our own origin only. <see cref="ConnectionHeartbeat"/> closes dead sockets (by default a client
+/// silent for 15 s is pinged and has 15 s to answer).
 /// </summary>
 public static partial class RealtimeApi
 {
@@ -70,12 +71,8 @@ public static partial class RealtimeApi
         var services = context.RequestServices;
         var relay = services.GetRequiredService<InProcessRelay>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
-        var heartbeat = services.GetRequiredService<IOptions<RealtimeOptions>>().Value;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            KeepAliveInterval = heartbeat.KeepAliveInterval,
-            KeepAliveTimeout = heartbeat.KeepAliveTimeout,
-        });
+        // No keep-alive timer of the WebSocket's own (one per socket): ConnectionHeartbeat pings for all of them.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
         var connection = new ClientConnection(socket, peer, services.GetRequiredService<ChatWriter>(),
             new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),
             services.GetRequiredService<IOptions<LimitOptions>>().Value, logger);

@@ -8,7 +8,7 @@ public sealed class HeartbeatTests
 {
     /// <summary>
     /// A client that stops reading never answers the server's pings: its socket is closed and forgotten.
-    /// (Heartbeats are shortened by configuration; by default a ping every 15 s and 15 s to answer.)
+    /// (Heartbeats are shortened by configuration; by default a ping after 15 s of silence and 15 s to answer.)
     /// </summary>
     [Fact]
     public async Task ASocketThatDoesNotAnswerPingsIsClosed()
@@ -35,6 +35,44 @@ public sealed class HeartbeatTests
         await alive.SendAsync(new PingFrame());
         await alive.WaitForAsync<PongFrame>(); // the live socket, answering pings all along, is still open
         Assert.Equal(1, relay.ConnectedCount);
+    }
+
+    /// <summary>
+    /// The server pings a silent client with a <c>ping</c> frame; one that reads but never answers is aborted,
+    /// while one that answers with <c>pong</c> stays connected through many rounds.
+    /// </summary>
+    [Fact]
+    public async Task ASilentClientIsPingedAndClosedUnlessItAnswers()
+    {
+        var options = new GuestChatHostOptions { RelaxRateLimits = true };
+        options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
+        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:01";
+        await using var host = await GuestChatHost.StartAsync(options);
+        using var conversation = await Conversation.StartAsync(host);
+        await using var answering = await conversation.ConnectMemberAsync();
+        await answering.WaitForAsync<ReadyFrame>();
+        await using var mute = await conversation.ConnectGuestAsync();
+        mute.AnswerPings = false;
+        await mute.WaitForAsync<ReadyFrame>();
+
+        await mute.WaitForAsync<ServerPingFrame>();
+        await mute.ClosedAsync(); // aborted about a second after the unanswered ping
+        Assert.NotEqual(WebSocketState.Open, mute.Socket.State);
+
+        var relay = host.Services.GetRequiredService<InProcessRelay>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => relay.ConnectedCount == 1, patience.Token);
+        await answering.SendAsync(new PingFrame());
+        await answering.WaitForAsync<PongFrame>(); // pinged every 0.2 s of silence, answered each time: still open
+        Assert.Equal(WebSocketState.Open, answering.Socket.State);
+    }
+
+    [Fact]
+    public void RoundsRunAtAQuarterOfTheShorterPeriod()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3.75), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(20) }));
+        Assert.Equal(TimeSpan.FromSeconds(1), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(4) }));
+        Assert.Equal(TimeSpan.FromMilliseconds(25), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(100) }));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)

@@ -11,12 +11,14 @@ export type ServerFrame =
   | { type: 'chat'; chatId: string; event: ChatEvent }
   | { type: 'ready' }
   | { type: 'pong' }
+  | { type: 'ping' }
   | { type: 'error'; code: string; clientId?: string; chatId?: string };
 
 export type ClientFrame =
   | { type: 'send'; chatId: string; clientId: string; kind: 'stored' | 'ephemeral'; body: Uint8Array }
   | { type: 'ack'; chatId: string; seq: number }
-  | { type: 'ping' };
+  | { type: 'ping' }
+  | { type: 'pong' };
 
 type Json = Record<string, unknown>;
 
@@ -63,6 +65,8 @@ export function parseServerFrame(text: string): ServerFrame | null {
       return { type: 'ready' };
     case 'pong':
       return { type: 'pong' };
+    case 'ping':
+      return { type: 'ping' };
     case 'error': {
       if (!isString(f.code)) return null;
       const frame: ServerFrame = { type: 'error', code: f.code };

@@ -1,6 +1,7 @@
 /**
  * One WebSocket to the server that stays connected: it reconnects with backoff after a network loss or a
- * server restart, and notices a dead connection with its own pings. It moves frames and nothing else: it
+ * server restart, and notices a dead connection with its own pings. It answers the server's pings itself (in a
+ * background tab too, where timers are throttled but messages still arrive). It moves frames and nothing else: it
  * never sees key material, and sending is best effort (the chat engine's outbox makes it reliable).
  */
 import { backoffDelay } from './backoff';
@@ -113,7 +114,8 @@ export class RealtimeSocket {
       const frame = parseServerFrame(event.data);
       if (!frame) return;
       if (frame.type === 'ready') this.failures = 0;
-      if (frame.type !== 'pong') this.options.onFrame(frame);
+      if (frame.type === 'ping') this.send({ type: 'pong' });
+      else if (frame.type !== 'pong') this.options.onFrame(frame);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;

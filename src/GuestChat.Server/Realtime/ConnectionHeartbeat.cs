@@ -1,0 +1,60 @@
+using GuestChat.Server.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace GuestChat.Server.Realtime;
+
+/// <summary>
+/// Finds dead sockets with one timer for all of them, rather than the WebSocket's own keep-alive timer per
+/// socket (at 10,000 idle sockets those fired 2,700 times a second). Each round it looks at every connection: one
+/// the server has heard nothing from for <see cref="RealtimeOptions.KeepAliveInterval"/> gets a <c>ping</c> frame,
+/// and one that sends nothing within <see cref="RealtimeOptions.KeepAliveTimeout"/> after it is aborted. Any frame
+/// from the client counts as an answer. Real time, not the injected clock: liveness is a transport matter.
+/// </summary>
+public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<RealtimeOptions> options, ILogger<ConnectionHeartbeat> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan MinimumRound = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>How often the rounds run: a quarter of the shorter period, so that neither is overshot by much.</summary>
+    public static TimeSpan Round(RealtimeOptions options)
+    {
+        var quarter = (options.KeepAliveInterval < options.KeepAliveTimeout ? options.KeepAliveInterval : options.KeepAliveTimeout) / 4;
+        return quarter < MinimumRound ? MinimumRound : quarter;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var interval = (long)settings.KeepAliveInterval.TotalMilliseconds;
+        var timeout = (long)settings.KeepAliveTimeout.TotalMilliseconds;
+        var connections = new List<ClientConnection>();
+        using var timer = new PeriodicTimer(Round(settings));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                relay.CopyConnectionsTo(connections);
+                var now = Environment.TickCount64;
+                var aborted = 0;
+                foreach (var connection in connections)
+                {
+                    if (connection.CheckAlive(now, interval, timeout))
+                    {
+                        aborted++;
+                    }
+                }
+                connections.Clear();
+                if (aborted > 0)
+                {
+                    LogAborted(aborted);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Aborted {Count} sockets that did not answer a ping")]
+    private partial void LogAborted(int count);
+}
