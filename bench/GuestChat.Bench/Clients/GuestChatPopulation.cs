@@ -6,12 +6,15 @@ namespace GuestChat.Bench.Clients;
 /// Creates the people of a GuestChat run through the real API, as the web app would: members sign up and
 /// register a device; each invitation gets a bundle of random bytes of realistic size and a random 32-byte
 /// claim verifier; a guest fetches the public invitation and claims it with that verifier, random keys, tag
-/// and first envelope. Pairs are one member and one guest each; idle guests share a few inviting members.
+/// and first envelope. Each pair is one member device (its own socket) and one guest; a member signs up once
+/// for <see cref="DevicesPerPairMember"/> pairs and registers a device for each, so that setup is not mostly
+/// password hashing. Idle guests share a few inviting members.
 /// </summary>
 public sealed class GuestChatPopulation(GuestChatApi api, Uri baseAddress)
 {
     private const int Parallelism = 16;
     private const int GuestsPerIdleMember = 250;
+    private const int DevicesPerPairMember = 10;
     private const int PublicKeysBytes = 160;
     private const int BundleBytes = 520;
     private const int GuestKeysBytes = 200;
@@ -21,15 +24,22 @@ public sealed class GuestChatPopulation(GuestChatApi api, Uri baseAddress)
     public async Task<IReadOnlyList<PairEndpoints>> CreatePairsAsync(int count, TextWriter progress, CancellationToken cancellationToken)
     {
         var pairs = new PairEndpoints[count];
+        var members = (count + DevicesPerPairMember - 1) / DevicesPerPairMember;
         var done = 0;
-        await Parallel.ForAsync(0, count, Options(cancellationToken), async (index, token) =>
+        await Parallel.ForAsync(0, members, Options(cancellationToken), async (memberIndex, token) =>
         {
-            var member = await CreateMemberAsync($"pair_{index}", token);
-            var (chatId, guestCookie) = await InviteGuestAsync(member, $"Guest {index}", fetchPublic: true, token);
-            pairs[index] = new PairEndpoints(
-                new SocketEndpoint(MemberSocket(member.DeviceId), member.Cookie, chatId),
-                new SocketEndpoint(GuestSocket, guestCookie, chatId));
-            Report(progress, Interlocked.Increment(ref done), count, "pairs");
+            var member = await CreateMemberAsync($"pair_{memberIndex}", token);
+            var last = Math.Min(count, (memberIndex + 1) * DevicesPerPairMember);
+            for (var index = memberIndex * DevicesPerPairMember; index < last; index++)
+            {
+                var device = index == memberIndex * DevicesPerPairMember ? member
+                    : member with { DeviceId = await api.RegisterDeviceAsync(member.Cookie, Frames.RandomBase64Url(PublicKeysBytes), token) };
+                var (chatId, guestCookie) = await InviteGuestAsync(device, $"Guest {index}", fetchPublic: true, token);
+                pairs[index] = new PairEndpoints(
+                    new SocketEndpoint(MemberSocket(device.DeviceId), device.Cookie, chatId),
+                    new SocketEndpoint(GuestSocket, guestCookie, chatId));
+                Report(progress, Interlocked.Increment(ref done), count, "pairs");
+            }
         });
         return pairs;
     }
