@@ -62,6 +62,15 @@ public sealed partial class GuestChatJourneys(JourneySuite suite, ITestOutputHel
 
         await Screenshots.SaveDesktopAndPhoneAsync(member.Page, "07-member-chat");
         await Screenshots.SaveDesktopAndPhoneAsync(guest.Page, "08-guest-chat");
+
+        // Both pages sit quiet through heartbeat rounds: each browser answers the server's pings, stays connected.
+        const string Pong = """{"type":"pong"}""";
+        for (var round = 0; round < 60 && journey.SentFramesEqualTo(Pong) < 4; round++) await Task.Delay(JourneyServer.KeepAliveInterval);
+        Assert.True(journey.SentFramesEqualTo(Pong) >= 4, "The browsers did not answer the server's pings with pong.");
+        Assert.DoesNotContain("did not answer a ping", journey.Server.CapturedLog(), StringComparison.Ordinal);
+        var later = journey.Say("Still there after a quiet moment?");
+        await guest.SendAsync(later);
+        await Expect(member.Message(later)).ToBeVisibleAsync();
         Assert.Empty(journey.Dialogs);
     }
 

@@ -19,6 +19,7 @@ public sealed class Journey : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly string _name;
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<TrafficRecorder> _traffic = [];
     private readonly ConcurrentQueue<string> _dialogs = new();
     private readonly ConcurrentQueue<string> _pageErrors = new();
 
@@ -31,6 +32,9 @@ public sealed class Journey : IAsyncDisposable
     }
 
     public JourneyServer Server { get; }
+
+    /// <summary>How many WebSocket frames with exactly this text the pages of this journey sent.</summary>
+    public int SentFramesEqualTo(string text) => _traffic.Sum(traffic => traffic.SentFramesEqualTo(text));
 
     /// <summary>Every JavaScript dialog (alert, confirm, prompt) any page of this journey opened.</summary>
     public IReadOnlyCollection<string> Dialogs => _dialogs;
@@ -95,6 +99,7 @@ public sealed class Journey : IAsyncDisposable
         var traffic = new TrafficRecorder();
         traffic.Attach(context);
         _suite.RecordTraffic(traffic);
+        _traffic.Add(traffic);
         var page = await context.NewPageAsync();
         traffic.Attach(page);
         page.Dialog += (_, dialog) =>

@@ -12,9 +12,17 @@ public sealed class JourneyServer : IAsyncDisposable
 
     private JourneyServer(GuestChatHost host) => _host = host;
 
-    public static async Task<JourneyServer> StartAsync(string webRoot) =>
+    /// <summary>How long a silent browser goes before the server pings it, here (15 s by default): every journey runs through heartbeats.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<JourneyServer> StartAsync(string webRoot)
+    {
         // The journeys are not about rate limits: a whole suite runs from one loopback address.
-        new(await GuestChatHost.StartAsync(new GuestChatHostOptions { WebRoot = webRoot, RelaxRateLimits = true }));
+        var options = new GuestChatHostOptions { WebRoot = webRoot, RelaxRateLimits = true };
+        options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = KeepAliveInterval.ToString();
+        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:05"; // generous: a busy machine is not a dead browser
+        return new(await GuestChatHost.StartAsync(options));
+    }
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>, no trailing slash.</summary>
     public string BaseUrl => _host.BaseUrl;

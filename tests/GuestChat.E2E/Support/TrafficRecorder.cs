@@ -37,6 +37,10 @@ public sealed class TrafficRecorder
     /// <summary>How many WebSocket frames the browser sent (proof that the recorder saw the chat's traffic).</summary>
     public int SentFrameCount => _items.Count(item => item.Kind == "websocket-sent");
 
+    /// <summary>How many WebSocket frames the browser sent with exactly this text.</summary>
+    public int SentFramesEqualTo(string text) =>
+        _items.Count(item => item.Kind == "websocket-sent" && item.Bytes.AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetBytes(text)));
+
     private void RecordRequest(IRequest request)
     {
         var url = request.Url;
