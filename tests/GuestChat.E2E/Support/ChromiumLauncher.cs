@@ -2,7 +2,10 @@ using Microsoft.Playwright;
 
 namespace GuestChat.E2E.Support;
 
-/// <summary>Starts the machine's Debian Chromium through Playwright; Playwright never downloads a browser here.</summary>
+/// <summary>
+/// Starts the machine's Debian Chromium, headless, through Playwright, which never downloads a browser here.
+/// The benchmark compiles this same file (bench/GuestChat.Bench links it).
+/// </summary>
 public static class ChromiumLauncher
 {
     public const string ExecutablePath = "/usr/bin/chromium";
@@ -29,6 +32,7 @@ public static class ChromiumLauncher
                 ExecutablePath = ExecutablePath,
                 Headless = true,
                 Args = s_args,
+                Timeout = 60_000, // a first start on a busy machine
             });
             return (playwright, browser);
         }
