@@ -36,17 +36,29 @@ public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<R
                 relay.CopyConnectionsTo(connections);
                 var now = Environment.TickCount64;
                 var aborted = 0;
+                Exception? failure = null;
                 foreach (var connection in connections)
                 {
-                    if (connection.CheckAlive(now, interval, timeout))
+                    try
                     {
-                        aborted++;
+                        if (connection.CheckAlive(now, interval, timeout))
+                        {
+                            aborted++;
+                        }
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        failure ??= e; // one socket's trouble must not stop the heartbeat of all the others
                     }
                 }
                 connections.Clear();
                 if (aborted > 0)
                 {
                     LogAborted(aborted);
+                }
+                if (failure is not null)
+                {
+                    LogRoundFailed(failure);
                 }
             }
         }
@@ -57,4 +69,7 @@ public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<R
 
     [LoggerMessage(1, LogLevel.Information, "Aborted {Count} sockets that did not answer a ping")]
     private partial void LogAborted(int count);
+
+    [LoggerMessage(2, LogLevel.Error, "A heartbeat round failed for at least one socket; the next round tries again")]
+    private partial void LogRoundFailed(Exception exception);
 }
