@@ -38,8 +38,11 @@ public sealed class TrafficRecorder
     public int SentFrameCount => _items.Count(item => item.Kind == "websocket-sent");
 
     /// <summary>How many WebSocket frames the browser sent with exactly this text.</summary>
-    public int SentFramesEqualTo(string text) =>
-        _items.Count(item => item.Kind == "websocket-sent" && item.Bytes.AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetBytes(text)));
+    public int SentFramesEqualTo(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return _items.Count(item => item.Kind == "websocket-sent" && item.Bytes.AsSpan().SequenceEqual(bytes));
+    }
 
     private void RecordRequest(IRequest request)
     {

@@ -13,10 +13,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task ASocketThatDoesNotAnswerPingsIsClosed()
     {
-        var options = new GuestChatHostOptions { RelaxRateLimits = true };
-        options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
-        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:02"; // room for the live client on a busy machine
-        await using var host = await GuestChatHost.StartAsync(options);
+        await using var host = await StartWithHeartbeatAsync(timeout: "00:00:02"); // room for the live client on a busy machine
         using var conversation = await Conversation.StartAsync(host);
         await using var alive = await conversation.ConnectMemberAsync(); // reads, so it answers pings
         await alive.WaitForAsync<ReadyFrame>();
@@ -44,10 +41,7 @@ public sealed class HeartbeatTests
     [Fact]
     public async Task ASilentClientIsPingedAndClosedUnlessItAnswers()
     {
-        var options = new GuestChatHostOptions { RelaxRateLimits = true };
-        options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
-        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = "00:00:01";
-        await using var host = await GuestChatHost.StartAsync(options);
+        await using var host = await StartWithHeartbeatAsync(timeout: "00:00:01");
         using var conversation = await Conversation.StartAsync(host);
         await using var answering = await conversation.ConnectMemberAsync();
         await answering.WaitForAsync<ReadyFrame>();
@@ -73,6 +67,15 @@ public sealed class HeartbeatTests
         Assert.Equal(TimeSpan.FromSeconds(3.75), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(20) }));
         Assert.Equal(TimeSpan.FromSeconds(1), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(4) }));
         Assert.Equal(TimeSpan.FromMilliseconds(25), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(100) }));
+    }
+
+    /// <summary>A host that pings a client after 0.2 s of silence and gives it <paramref name="timeout"/> to answer.</summary>
+    private static Task<GuestChatHost> StartWithHeartbeatAsync(string timeout)
+    {
+        var options = new GuestChatHostOptions { RelaxRateLimits = true };
+        options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
+        options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = timeout;
+        return GuestChatHost.StartAsync(options);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
