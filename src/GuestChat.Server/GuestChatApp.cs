@@ -57,10 +57,14 @@ public static class GuestChatApp
         services.AddGuestChatOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>>((kestrel, limits) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitOptions>, IOptions<RealtimeOptions>>((kestrel, limits, realtime) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+            if (realtime.Value.ConnectionUpgrade)
+            {
+                kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => new ConnectionUpgrade(next, listen.ApplicationServices).OnConnectedAsync));
+            }
         });
         services.ConfigureHttpJsonOptions(options => GuestChatJson.Configure(options.SerializerOptions));
 

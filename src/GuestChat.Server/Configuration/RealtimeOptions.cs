@@ -1,6 +1,9 @@
 namespace GuestChat.Server.Configuration;
 
-/// <summary>WebSocket heartbeats (<c>GuestChat:Realtime:*</c>), run by <see cref="Realtime.ConnectionHeartbeat"/>.</summary>
+/// <summary>
+/// WebSockets (<c>GuestChat:Realtime:*</c>): heartbeats, run by <see cref="Realtime.ConnectionHeartbeat"/>, and
+/// how sockets are upgraded.
+/// </summary>
 public sealed class RealtimeOptions
 {
     /// <summary>How long a client may be silent before the server pings it.</summary>
@@ -8,4 +11,10 @@ public sealed class RealtimeOptions
 
     /// <summary>How long a client may take to answer a ping (with anything) before its socket is aborted.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Whether a browser's socket is taken over at the connection level (<see cref="Realtime.ConnectionUpgrade"/>),
+    /// which holds about a third of the memory per idle socket; off, every socket goes through the HTTP pipeline.
+    /// </summary>
+    public bool ConnectionUpgrade { get; set; } = true;
 }

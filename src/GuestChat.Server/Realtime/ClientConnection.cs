@@ -47,10 +47,11 @@ public sealed partial class ClientConnection
     /// <summary>When the heartbeat pinged and has had no answer yet, or 0; only the heartbeat's rounds touch it.</summary>
     private long _pingedAt;
 
-    public ClientConnection(WebSocket socket, Peer peer, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
+    public ClientConnection(WebSocket socket, Peer peer, SocketUpgrade upgrade, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
     {
         _socket = socket;
         Peer = peer;
+        Upgrade = upgrade;
         _writer = writer;
         _budget = budget;
         _limits = limits;
@@ -63,6 +64,9 @@ public sealed partial class ClientConnection
     }
 
     public Peer Peer { get; }
+
+    /// <summary>Which path upgraded the socket (for diagnostics and tests).</summary>
+    public SocketUpgrade Upgrade { get; }
 
     /// <summary>
     /// Writes a frame now if nothing is queued before it and no write is in progress, else queues it; a client

@@ -68,21 +68,29 @@ public static partial class RealtimeApi
     {
         // The socket may live for days: keep the peer, not the request's principal and authentication ticket.
         context.User = s_nobody;
-        var services = context.RequestServices;
-        var relay = services.GetRequiredService<InProcessRelay>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
         // No keep-alive timer of the WebSocket's own (one per socket): ConnectionHeartbeat pings for all of them.
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero });
-        var connection = new ClientConnection(socket, peer, services.GetRequiredService<ChatWriter>(),
+        await RunAsync(socket, peer, context.RequestServices, SocketUpgrade.Http, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Runs an accepted socket until it closes, whichever path upgraded it (<see cref="ConnectionUpgrade"/> or
+    /// the HTTP endpoints above); <paramref name="aborted"/> fires when the connection is gone.
+    /// </summary>
+    internal static async Task RunAsync(WebSocket socket, Peer peer, IServiceProvider services, SocketUpgrade upgrade, CancellationToken aborted)
+    {
+        var relay = services.GetRequiredService<InProcessRelay>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
+        var connection = new ClientConnection(socket, peer, upgrade, services.GetRequiredService<ChatWriter>(),
             new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),
             services.GetRequiredService<IOptions<LimitOptions>>().Value, logger);
         relay.Register(connection);
         using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
             .Register(connection.CloseForShutdown);
-        LogConnected(logger, peer.Party, relay.ConnectedCount);
+        LogConnected(logger, peer.Party, upgrade, relay.ConnectedCount);
         try
         {
-            await connection.RunAsync(services.GetRequiredService<IChatStore>(), context.RequestAborted);
+            await connection.RunAsync(services.GetRequiredService<IChatStore>(), aborted);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -97,8 +105,8 @@ public static partial class RealtimeApi
         }
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "A {Party} socket connected ({Connected} connected)")]
-    private static partial void LogConnected(ILogger logger, Party party, int connected);
+    [LoggerMessage(1, LogLevel.Debug, "A {Party} socket connected, upgraded by the {Upgrade} path ({Connected} connected)")]
+    private static partial void LogConnected(ILogger logger, Party party, SocketUpgrade upgrade, int connected);
 
     [LoggerMessage(3, LogLevel.Error, "A {Party} socket failed and was aborted")]
     private static partial void LogSocketFailed(ILogger logger, Exception exception, Party party);
