@@ -68,6 +68,10 @@ public sealed partial class GuestChatJourneys(JourneySuite suite, ITestOutputHel
         for (var round = 0; round < 60 && journey.SentFramesEqualTo(Pong) < 4; round++) await Task.Delay(JourneyServer.KeepAliveInterval);
         Assert.True(journey.SentFramesEqualTo(Pong) >= 4, "The browsers did not answer the server's pings with pong.");
         Assert.DoesNotContain("did not answer a ping", journey.Server.CapturedLog(), StringComparison.Ordinal);
+        // Chromium's own upgrade requests are taken at the connection level (the lean path), not by the HTTP fallback.
+        var upgrades = journey.Server.SocketUpgrades();
+        Assert.True(upgrades.Count >= 2, $"Expected the member's and the guest's sockets, found {upgrades.Count}.");
+        Assert.All(upgrades, upgrade => Assert.Equal(GuestChat.Server.Realtime.SocketUpgrade.Connection, upgrade));
         var later = journey.Say("Still there after a quiet moment?");
         await guest.SendAsync(later);
         await Expect(member.Message(later)).ToBeVisibleAsync();

@@ -1,4 +1,5 @@
 using GuestChat.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GuestChat.E2E.Support;
 
@@ -40,6 +41,14 @@ public sealed class JourneyServer : IAsyncDisposable
         _host.Logs.Entries
             .Where(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning || entry.Category.StartsWith("GuestChat.", StringComparison.Ordinal))
             .Select(entry => entry.ToString());
+
+    /// <summary>How each socket connected now was upgraded (the browsers' should all be at the connection level).</summary>
+    public IReadOnlyList<GuestChat.Server.Realtime.SocketUpgrade> SocketUpgrades()
+    {
+        var connections = new List<GuestChat.Server.Realtime.ClientConnection>();
+        _host.Services.GetRequiredService<GuestChat.Server.Realtime.InProcessRelay>().CopyConnectionsTo(connections);
+        return [.. connections.Select(connection => connection.Upgrade)];
+    }
 
     /// <summary>Every file in the data folder: the database, its -wal and -shm, keys.</summary>
     public IReadOnlyList<string> DataFiles() => Directory.GetFiles(DataDirectory, "*", SearchOption.AllDirectories);
