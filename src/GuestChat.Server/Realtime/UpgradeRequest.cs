@@ -21,6 +21,8 @@ public sealed class UpgradeRequest
 
     private static ReadOnlySpan<byte> EndOfHead => "\r\n\r\n"u8;
 
+    private static ReadOnlySpan<byte> SocketPathStart => "GET /ws/"u8;
+
     private UpgradeRequest(string path, DeviceId device, string host, string origin, string key, string? cookie, bool forwarded)
     {
         Forwarded = forwarded;
@@ -60,16 +62,18 @@ public sealed class UpgradeRequest
     {
         request = null;
         end = buffer.Start;
+        // Only a request for a socket path is worth waiting for: anything else is decided by its first bytes.
+        var startLength = (int)Math.Min(buffer.Length, SocketPathStart.Length);
+        Span<byte> start = stackalloc byte[SocketPathStart.Length];
+        buffer.Slice(0, startLength).CopyTo(start);
+        if (!SocketPathStart.StartsWith(start[..startLength]))
+        {
+            return HeadStatus.NotAnUpgrade;
+        }
         var reader = new SequenceReader<byte>(buffer.Length > MaxHeadBytes ? buffer.Slice(0, MaxHeadBytes) : buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> head, EndOfHead))
         {
-            // Not there yet: still worth waiting for only while what came is the start of a GET within the limit.
-            var start = buffer.Slice(0, Math.Min(buffer.Length, 4));
-            Span<byte> first = stackalloc byte[4];
-            start.CopyTo(first);
-            return buffer.Length < MaxHeadBytes && "GET "u8.StartsWith(first[..(int)start.Length])
-                ? HeadStatus.Incomplete
-                : HeadStatus.NotAnUpgrade;
+            return buffer.Length < MaxHeadBytes ? HeadStatus.Incomplete : HeadStatus.NotAnUpgrade;
         }
         end = reader.Position;
         request = Parse(head);

@@ -145,7 +145,10 @@ public sealed class UpgradeRequestTests
     [InlineData("\u0016\u0003\u0001\u0002")] // a TLS ClientHello
     [InlineData("POST")]
     [InlineData("get ")]
-    public void ABeginningThatCannotBeAGetIsLeftToTheHttpPathAtOnce(string start)
+    [InlineData("GET /api/chats HTTP/1.1\r\nHost: 127.0.0.1")]
+    [InlineData("GET /i/")]
+    [InlineData("GET /wss")]
+    public void ABeginningThatCannotBeASocketsGetIsLeftToTheHttpPathAtOnce(string start)
     {
         Assert.Equal(HeadStatus.NotAnUpgrade, Read(start, out _));
     }
