@@ -83,6 +83,23 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Chat));
     }
 
+    [Fact]
+    public async Task AHeadSlowerThanFiveSecondsIsLeftToTheHttpPathWithTheBytesAlreadyRead()
+    {
+        using var conversation = await Conversation.StartAsync(Host);
+        using var raw = await RawConnection.OpenAsync(Host);
+        var head = Encoding.ASCII.GetBytes(GuestHead(conversation));
+
+        await raw.WriteAsync(head[..30]);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past ConnectionUpgrade's wait for a head
+        await raw.WriteAsync(head[30..]);
+
+        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
+        using var socket = raw.AsWebSocket();
+        Assert.Equal("ready", await NextTypeAsync(socket));
+        Assert.Equal(SocketUpgrade.Http, UpgradeOf(Host, conversation.Chat));
+    }
+
     /// <summary>Heads this path does not take: the HTTP path upgrades them as it always has, or refuses them.</summary>
     [Theory]
     [InlineData("Pragma: no-cache", "Sec-WebSocket-Protocol: chat")]
