@@ -31,7 +31,8 @@ function precompress(): Plugin {
   };
 }
 
-// Two entry pages: the member app (index.html) and the light guest page (guest.html, served at /i/{id}).
+// Two entry pages, built apart so that neither shares a chunk with the other: the member app (index.html, the
+// `client` environment, which empties the output folder) and the light guest page (guest.html, served at /i/{id}).
 // No inline scripts anywhere: the server's CSP is `script-src 'self'`.
 export default defineConfig({
   plugins: [preact(), precompress()],
@@ -39,8 +40,15 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     modulePreload: { polyfill: false },
-    rollupOptions: {
-      input: { index: 'index.html', guest: 'guest.html' },
+  },
+  environments: {
+    client: { build: { rollupOptions: { input: { index: 'index.html' } } } },
+    guest: { consumer: 'client', build: { emptyOutDir: false, rollupOptions: { input: { guest: 'guest.html' } } } },
+  },
+  builder: {
+    async buildApp(builder) {
+      await builder.build(builder.environments.client!);
+      await builder.build(builder.environments.guest!);
     },
   },
   test: {
