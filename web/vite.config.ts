@@ -31,16 +31,47 @@ function precompress(): Plugin {
   };
 }
 
-// Two entry pages: the member app (index.html) and the light guest page (guest.html, served at /i/{id}).
+/**
+ * Starts every script of the guest page with V8's explicit compile hint, `//# allFunctionsCalledOnLoad`: Chromium
+ * then compiles all its functions while the file streams in, on a background thread, instead of one by one on the
+ * main thread as each is first called. The guest page calls nearly all of its code on the way to the chat (the
+ * form, then the joining code and the chat that load while the guest types), so nothing is compiled in vain; other
+ * browsers read the line as a comment. Added last, after minification (which drops comments).
+ */
+function compileHints(): Plugin {
+  return {
+    name: 'guestchat-compile-hints',
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === 'guest',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        for (const output of Object.values(bundle)) {
+          if (output.type === 'chunk') output.code = `//# allFunctionsCalledOnLoad\n${output.code}`;
+        }
+      },
+    },
+  };
+}
+
+// Two entry pages, built apart so that neither shares a chunk with the other: the member app (index.html, the
+// `client` environment, which empties the output folder) and the light guest page (guest.html, served at /i/{id}).
 // No inline scripts anywhere: the server's CSP is `script-src 'self'`.
 export default defineConfig({
-  plugins: [preact(), precompress()],
+  plugins: [preact(), compileHints(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     modulePreload: { polyfill: false },
-    rollupOptions: {
-      input: { index: 'index.html', guest: 'guest.html' },
+  },
+  environments: {
+    client: { build: { rollupOptions: { input: { index: 'index.html' } } } },
+    guest: { consumer: 'client', build: { emptyOutDir: false, rollupOptions: { input: { guest: 'guest.html' } } } },
+  },
+  builder: {
+    async buildApp(builder) {
+      await builder.build(builder.environments.client!);
+      await builder.build(builder.environments.guest!);
     },
   },
   test: {

@@ -37,6 +37,12 @@ public sealed record BenchOptions
     /// <summary>Another build of the server to measure (an experiment); by default the repository's own build.</summary>
     public string? ServerAssembly { get; init; }
 
+    /// <summary>
+    /// Built web apps (Vite output folders) to measure in the guest-page scenario instead of the repository's web/,
+    /// load by load in turn (an A/B of web changes on a noisy machine); none by default.
+    /// </summary>
+    public IReadOnlyList<Browser.GuestPageScenario.WebRoot> WebRoots { get; init; } = [];
+
     /// <summary>How to start the GuestChat server: which build, with which extra environment.</summary>
     public Hosting.ServerLaunch Server => new(ServerAssembly ?? Hosting.RepositoryPaths.ServerAssembly, ServerEnvironment);
 
@@ -67,6 +73,7 @@ public sealed record BenchOptions
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--server-dll" => options with { ServerAssembly = Path.GetFullPath(value) },
                 "--server-env" => options with { ServerEnvironment = WithSetting(options.ServerEnvironment, name, value) },
+                "--web-root" => options with { WebRoots = [.. options.WebRoots, WebRoot(name, value)] },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }
@@ -75,7 +82,8 @@ public sealed record BenchOptions
 
     public const string Usage =
         "Options: --quick, --pairs N, --idle N, --idle-counts N,N, --rates N,N, --duration SECONDS, --repetitions N, " +
-        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE, --server-dll PATH";
+        "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE, --server-dll PATH, " +
+        "--web-root LABEL=FOLDER (repeatable)";
 
     private static BenchOptions QuickDefaults() => new()
     {
@@ -95,6 +103,14 @@ public sealed record BenchOptions
         var parts = value.Split('=', 2);
         if (parts.Length != 2 || parts[0].Length == 0) throw new ArgumentException($"{name} needs NAME=VALUE, not '{value}'.");
         return new Dictionary<string, string>(settings) { [parts[0]] = parts[1] };
+    }
+
+    private static Browser.GuestPageScenario.WebRoot WebRoot(string name, string value)
+    {
+        var parts = value.Split('=', 2);
+        if (parts.Length != 2 || parts[0].Length == 0 || !File.Exists(Path.Combine(parts[1], "guest.html")))
+            throw new ArgumentException($"{name} needs LABEL=FOLDER, a folder holding a built guest.html, not '{value}'.");
+        return new(parts[0], Path.GetFullPath(parts[1]));
     }
 
     private static HashSet<string> Scenario(string value)

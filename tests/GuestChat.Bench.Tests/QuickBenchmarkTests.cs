@@ -65,6 +65,34 @@ public sealed class QuickBenchmarkTests
         Assert.True(crypto.Number("ratchet_msg_ms") > 0);
     }
 
+    [Fact]
+    public async Task GuestPageComparesWebBuildsGivenByWebRootOneLineEach()
+    {
+        using var progress = new StringWriter(CultureInfo.InvariantCulture);
+        var webRoot = await Browser.WebBuild.BuildAsync(progress, CancellationToken.None);
+        try
+        {
+            using var output = new StringWriter(CultureInfo.InvariantCulture);
+            var exitCode = await BenchmarkRun.MainAsync(
+                ["--scenarios", "guest-page", "--repetitions", "1", "--web-root", $"a={webRoot}", "--web-root", $"b={webRoot}", "--deadline", "110"],
+                output, progress, CancellationToken.None);
+
+            Assert.True(exitCode == 0, $"The benchmark failed:\n{progress}\n{output}");
+            var pages = BenchLine.ParseAll(output.ToString()).Where(line => line.Scenario == "guest-page").ToList();
+            Assert.Equal(["loopback/a", "loopback/b", "loopback_cpu4x/a", "loopback_cpu4x/b"],
+                pages.Select(page => $"{page.Fields["condition"]}/{page.Fields["web"]}"));
+            Assert.All(pages, page => Assert.True(page.Number("chat_ready_ms") > 0));
+        }
+        finally
+        {
+            Directory.Delete(webRoot, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void WebRootMustBeALabelAndABuiltWebApp() =>
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--web-root", Path.GetTempPath()]));
+
     private sealed record BenchLine(string Scenario, IReadOnlyDictionary<string, string> Fields)
     {
         public double Number(string key) =>

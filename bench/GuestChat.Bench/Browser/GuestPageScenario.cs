@@ -55,10 +55,15 @@ public static class GuestPageScenario
     public static async Task RunAsync(BenchOptions options, BenchReport report, TextWriter progress, CancellationToken cancellationToken)
     {
         var script = await CryptoPage.BuildAsync(progress, cancellationToken);
+        if (options.WebRoots.Count > 0)
+        {
+            await MeasureAsync(script, options.WebRoots, options, report, progress, cancellationToken);
+            return;
+        }
         var webRoot = await WebBuild.BuildAsync(progress, cancellationToken);
         try
         {
-            await MeasureAsync(script, webRoot, options, report, progress, cancellationToken);
+            await MeasureAsync(script, [new WebRoot(null, webRoot)], options, report, progress, cancellationToken);
         }
         finally
         {
@@ -66,71 +71,91 @@ public static class GuestPageScenario
         }
     }
 
-    private static async Task MeasureAsync(string script, string webRoot, BenchOptions options, BenchReport report, TextWriter progress,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures each web build on a server of its own, in one Chromium. With several builds (<c>--web-root</c>), every
+    /// round loads each build once, in alternating order, so that they share the machine's ups and downs load by load.
+    /// </summary>
+    private static async Task MeasureAsync(string script, IReadOnlyList<WebRoot> webRoots, BenchOptions options, BenchReport report,
+        TextWriter progress, CancellationToken cancellationToken)
     {
-        progress.WriteLine("guest page: starting the server and Chromium");
-        await using var server = await GuestChatServer.StartAsync(options.Server.With("GuestChat__WebRoot", webRoot), cancellationToken);
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var api = new GuestChatApi(http, server.Origin);
+        progress.WriteLine("guest page: starting Chromium and the server");
         await using var chromium = await Chromium.LaunchAsync();
         await using var memberContext = await chromium.Browser.NewContextAsync();
         var member = await CryptoPage.OpenAsync(memberContext, script);
-        var cookie = await api.CreateMemberAsync("page_member", "Ada Lovelace", Frames.RandomBase64Url(18), cancellationToken);
-        var deviceId = await api.RegisterDeviceAsync(cookie, await member.EvaluateAsync<string>("() => window.guestChatBench.createDevice()"),
-            cancellationToken);
-
-        async Task<string> NewLinkAsync()
+        var sites = new List<Site>();
+        try
         {
-            var invitation = await api.CreateInvitationAsync(cookie, deviceId, cancellationToken);
-            var made = await member.EvaluateAsync<JsonElement>("([id, expiresAt]) => window.guestChatBench.createInvitation(id, expiresAt)",
-                new object[] { invitation.Id, invitation.ExpiresAt });
-            await api.UploadBundleAsync(cookie, invitation.Id, new BundleRequest(made.GetProperty("bundle").GetString()!,
-                made.GetProperty("bundleTag").GetString()!, made.GetProperty("claimVerifier").GetString()!), cancellationToken);
-            return new Uri(server.BaseAddress, $"/i/{invitation.Id}#{made.GetProperty("linkSecret").GetString()}").ToString();
-        }
-
-        var firstLink = await NewLinkAsync();
-        var pageUrl = new Uri(firstLink).GetLeftPart(UriPartial.Path);
-        var weight = await PageWeight.OfGuestPageAsync(http, pageUrl, cancellationToken);
-        var document = await PageWeight.OfAssetsAsync(http, [pageUrl], cancellationToken);
-        progress.WriteLine("guest page: warm-up load");
-        var warmUp = await LoadAsync(chromium.Browser, firstLink, 1).WaitAsync(cancellationToken);
-        var loaded = await PageWeight.OfAssetsAsync(http, warmUp.Assets, cancellationToken);
-
-        foreach (var (condition, throttle) in new[] { ("loopback", 1.0), ("loopback_cpu4x", 4.0) })
-        {
-            var loads = new List<Load>();
-            var floors = new List<double>();
-            for (var run = 0; run < options.Repetitions; run++)
+            foreach (var webRoot in webRoots)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                loads.Add(await LoadAsync(chromium.Browser, await NewLinkAsync(), throttle).WaitAsync(cancellationToken));
-                floors.Add(await StaticPageAsync(chromium.Browser, new Uri(server.BaseAddress, "/terms").ToString(), throttle)
-                    .WaitAsync(cancellationToken));
+                sites.Add(await Site.StartAsync(webRoot, member, options, cancellationToken));
             }
-            progress.WriteLine($"guest page: {condition} measured {loads.Count} loads");
-            report.Add("guest-page", ("condition", condition), ("cpu_throttle", throttle), ("runs", loads.Count),
-                ("chat_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs + load.JoinMs))),
-                ("chat_ready_max_ms", loads.Max(load => load.FormMs + load.JoinMs)),
-                ("form_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs))),
-                ("join_ms", BenchmarkRun.Median(loads.Select(load => load.JoinMs))),
-                ("assets_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.AssetsLoadedMs))),
-                ("dom_content_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.DomContentLoadedMs))),
-                ("html_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.HtmlLoadedMs))),
-                ("lookups", loads.Count(load => load.LookupStartMs > 0)),
-                ("lookup_start_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupStartMs))),
-                ("lookup_end_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupEndMs))),
-                ("long_tasks_before_form_ms", BenchmarkRun.Median(loads.Select(load => load.LongTasksBeforeFormMs))),
-                ("click_to_claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClickToClaimMs))),
-                ("claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimMs))),
-                ("claim_to_chat_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimToChatMs))),
-                ("form_to_click_ms", BenchmarkRun.Median(loads.Select(load => load.FormToClickMs))),
-                ("static_page_dcl_ms", BenchmarkRun.Median(floors)),
-                ("js_css_gzip_bytes", weight.GzipBytes), ("js_css_raw_bytes", weight.RawBytes), ("assets", weight.Count),
-                ("html_gzip_bytes", document.GzipBytes), ("html_raw_bytes", document.RawBytes),
-                ("loaded_js_css_gzip_bytes", loaded.GzipBytes), ("loaded_assets", loaded.Count));
+            foreach (var site in sites)
+            {
+                var firstLink = await site.NewLinkAsync(cancellationToken);
+                var pageUrl = new Uri(firstLink).GetLeftPart(UriPartial.Path);
+                site.Weight = await PageWeight.OfGuestPageAsync(site.Http, pageUrl, cancellationToken);
+                site.Document = await PageWeight.OfAssetsAsync(site.Http, [pageUrl], cancellationToken);
+                progress.WriteLine($"guest page: warm-up load{site.Describe()}");
+                var warmUp = await LoadAsync(chromium.Browser, firstLink, 1).WaitAsync(cancellationToken);
+                site.Loaded = await PageWeight.OfAssetsAsync(site.Http, warmUp.Assets, cancellationToken);
+            }
+
+            foreach (var (condition, throttle) in new[] { ("loopback", 1.0), ("loopback_cpu4x", 4.0) })
+            {
+                var loads = sites.Select(_ => new List<Load>()).ToList();
+                var floors = sites.Select(_ => new List<double>()).ToList();
+                for (var run = 0; run < options.Repetitions; run++)
+                {
+                    for (var turn = 0; turn < sites.Count; turn++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var index = run % 2 == 0 ? turn : sites.Count - 1 - turn;
+                        var site = sites[index];
+                        loads[index].Add(await LoadAsync(chromium.Browser, await site.NewLinkAsync(cancellationToken), throttle)
+                            .WaitAsync(cancellationToken));
+                        floors[index].Add(await StaticPageAsync(chromium.Browser, new Uri(site.Server.BaseAddress, "/terms").ToString(), throttle)
+                            .WaitAsync(cancellationToken));
+                    }
+                }
+                for (var index = 0; index < sites.Count; index++)
+                {
+                    progress.WriteLine($"guest page: {condition} measured {loads[index].Count} loads{sites[index].Describe()}");
+                    Report(report, condition, throttle, sites[index], loads[index], floors[index]);
+                }
+            }
         }
+        finally
+        {
+            foreach (var site in sites)
+            {
+                await site.DisposeAsync();
+            }
+        }
+    }
+
+    private static void Report(BenchReport report, string condition, double throttle, Site site, List<Load> loads, List<double> floors)
+    {
+        (string, object)[] web = site.Label is null ? [] : [("web", site.Label)];
+        report.Add("guest-page", [("condition", condition), .. web, ("cpu_throttle", throttle), ("runs", loads.Count),
+            ("chat_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs + load.JoinMs))),
+            ("chat_ready_max_ms", loads.Max(load => load.FormMs + load.JoinMs)),
+            ("form_ready_ms", BenchmarkRun.Median(loads.Select(load => load.FormMs))),
+            ("join_ms", BenchmarkRun.Median(loads.Select(load => load.JoinMs))),
+            ("assets_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.AssetsLoadedMs))),
+            ("dom_content_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.DomContentLoadedMs))),
+            ("html_loaded_ms", BenchmarkRun.Median(loads.Select(load => load.HtmlLoadedMs))),
+            ("lookups", loads.Count(load => load.LookupStartMs > 0)),
+            ("lookup_start_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupStartMs))),
+            ("lookup_end_ms", BenchmarkRun.Median(loads.Where(load => load.LookupStartMs > 0).Select(load => load.LookupEndMs))),
+            ("long_tasks_before_form_ms", BenchmarkRun.Median(loads.Select(load => load.LongTasksBeforeFormMs))),
+            ("click_to_claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClickToClaimMs))),
+            ("claim_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimMs))),
+            ("claim_to_chat_ms", BenchmarkRun.Median(loads.Select(load => load.ClaimToChatMs))),
+            ("form_to_click_ms", BenchmarkRun.Median(loads.Select(load => load.FormToClickMs))),
+            ("static_page_dcl_ms", BenchmarkRun.Median(floors)),
+            ("js_css_gzip_bytes", site.Weight!.GzipBytes), ("js_css_raw_bytes", site.Weight.RawBytes), ("assets", site.Weight.Count),
+            ("html_gzip_bytes", site.Document!.GzipBytes), ("html_raw_bytes", site.Document.RawBytes),
+            ("loaded_js_css_gzip_bytes", site.Loaded!.GzipBytes), ("loaded_assets", site.Loaded.Count)]);
     }
 
     private static async Task<Load> LoadAsync(IBrowser browser, string link, double throttle)
@@ -195,6 +220,80 @@ public static class GuestPageScenario
         await Chromium.ThrottleCpuAsync(context, page, throttle);
         await page.GotoAsync(url, new PageGotoOptions { Timeout = 60_000 });
         return await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0");
+    }
+
+    /// <summary>A built web app (its folder; a label when several are compared) served by a server of its own.</summary>
+    public sealed record WebRoot(string? Label, string Folder);
+
+    /// <summary>One web build on its own server, with a member and a registered device that make its invitations.</summary>
+    private sealed class Site : IAsyncDisposable
+    {
+        private readonly GuestChatApi _api;
+        private readonly IPage _member;
+        private readonly string _cookie;
+        private readonly string _deviceId;
+
+        private Site(string? label, GuestChatServer server, HttpClient http, GuestChatApi api, IPage member, string cookie, string deviceId)
+        {
+            Label = label;
+            Server = server;
+            Http = http;
+            _api = api;
+            _member = member;
+            _cookie = cookie;
+            _deviceId = deviceId;
+        }
+
+        public string? Label { get; }
+
+        public GuestChatServer Server { get; }
+
+        public HttpClient Http { get; }
+
+        public PageWeight? Weight { get; set; }
+
+        public PageWeight? Document { get; set; }
+
+        public PageWeight? Loaded { get; set; }
+
+        public string Describe() => Label is null ? "" : $" ({Label})";
+
+        public static async Task<Site> StartAsync(WebRoot webRoot, IPage member, BenchOptions options, CancellationToken cancellationToken)
+        {
+            var server = await GuestChatServer.StartAsync(options.Server.With("GuestChat__WebRoot", webRoot.Folder), cancellationToken);
+            var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            try
+            {
+                var api = new GuestChatApi(http, server.Origin);
+                var cookie = await api.CreateMemberAsync("page_member", "Ada Lovelace", Frames.RandomBase64Url(18), cancellationToken);
+                var deviceId = await api.RegisterDeviceAsync(cookie,
+                    await member.EvaluateAsync<string>("() => window.guestChatBench.createDevice()"), cancellationToken);
+                return new Site(webRoot.Label, server, http, api, member, cookie, deviceId);
+            }
+            catch
+            {
+                http.Dispose();
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>A fresh invitation with a real bundle, made by the web app's crypto in the member's page; its link.</summary>
+        public async Task<string> NewLinkAsync(CancellationToken cancellationToken)
+        {
+            var invitation = await _api.CreateInvitationAsync(_cookie, _deviceId, cancellationToken);
+            var made = await _member.EvaluateAsync<JsonElement>("([id, expiresAt]) => window.guestChatBench.createInvitation(id, expiresAt)",
+                new object[] { invitation.Id, invitation.ExpiresAt });
+            await _api.UploadBundleAsync(_cookie, invitation.Id, new BundleRequest(made.GetProperty("bundle").GetString()!,
+                made.GetProperty("bundleTag").GetString()!, made.GetProperty("claimVerifier").GetString()!), cancellationToken);
+            return new Uri(Server.BaseAddress, $"/i/{invitation.Id}#{made.GetProperty("linkSecret").GetString()}").ToString();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Server.DisposeAsync();
+        }
     }
 
     /// <summary>One load's marks, in ms from navigation start: HTML, scripts and styles downloaded, DOMContentLoaded

@@ -2,8 +2,9 @@
  * Joining a chat from an invitation, in two steps. `prepareJoin` verifies the bundle against the link secret (a
  * bundle swapped by the server fails here, before anything is sent) and makes the guest's keys and first message:
  * local work only, nothing sent or stored, so the page runs it while the guest reads and types. `joinChat`, once
- * the guest pressed "Join chat", claims with a prepared join and keeps the new session. A prepared join serves one
- * claim attempt: a retry prepares afresh, as before.
+ * the guest pressed "Join chat", claims with a prepared join and starts keeping the new session: it answers as soon
+ * as the server accepted the claim, with the write to this browser's database still under way, so that the chat can
+ * be shown meanwhile (see `JoinedChat.saved`). A prepared join serves one claim attempt: a retry prepares afresh.
  */
 import { CryptoError, claimInvitation, openInvitation, type Claim, type Session } from '../crypto';
 import type { GuestDb, GuestRecord } from '../storage/guest-db';
@@ -16,6 +17,17 @@ export interface PreparedJoin {
   readonly invitationId: string;
   readonly session: Session;
   readonly claim: Claim;
+}
+
+/** A chat just joined: its record, and the new session being written to this browser meanwhile. */
+export interface JoinedChat {
+  readonly record: GuestRecord;
+  /**
+   * Settles once the session and the record are stored. The chat may be on screen before, but must not connect
+   * (and so receive and acknowledge messages) until then: if it rejects, the chat's keys exist only in this page,
+   * the guest must be told, and nothing may have been acknowledged that this browser cannot read again.
+   */
+  readonly saved: Promise<void>;
 }
 
 export async function prepareJoin(linkSecret: string, invitation: PublicInvitation): Promise<PreparedJoin> {
@@ -37,7 +49,7 @@ export async function joinChat(
   prepared: PreparedJoin,
   invitation: PublicInvitation,
   displayName: string,
-): Promise<GuestRecord> {
+): Promise<JoinedChat> {
   if (prepared.invitationId !== invitation.id) throw new Error('The prepared join is for another invitation.');
   let view;
   try {
@@ -55,8 +67,9 @@ export async function joinChat(
     status: 'active',
     joinedAt: Date.now(),
   };
-  await db.replaceWith(record, view.chatId, prepared.session);
-  return record;
+  const saved = db.replaceWith(record, view.chatId, prepared.session);
+  saved.catch(() => undefined); // the caller reports it, once the chat is on screen
+  return { record, saved };
 }
 
 function explainClaimError(error: ApiError): JoinError {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { bootGuest, type BootScreen } from '../../guest/boot';
 import { forgetLinkSecret } from '../../guest/link-location';
 import type { GuestRuntime } from '../../guest/runtime';
+import { startWhenSaved } from '../../guest/start-when-saved';
 import { GuestDb, type GuestRecord } from '../../storage/guest-db';
 import { guestApi } from '../../transport/guest-api';
 import { ApiError } from '../../transport/http';
@@ -14,11 +15,13 @@ import { LinkProblemPage } from './LinkProblemPage';
 
 type Screen =
   | Exclude<BootScreen, { kind: 'resume' } | { kind: 'failed' }>
-  | { kind: 'chat'; runtime: GuestRuntime; View: typeof GuestChatView }
+  | { kind: 'chat'; runtime: GuestRuntime; View: typeof GuestChatView; saved: Promise<void> }
   | { kind: 'left' }
   | { kind: 'failed'; text: string };
 
 const UNREACHABLE = 'GuestChat cannot be reached right now. Reload the page to try again.';
+const NOT_SAVED =
+  'This browser could not save the chat, so it cannot go on here. Check that this browser lets sites store data, then ask for a new link.';
 
 /** The guest page at /i/{id}: the invitation, the chat it opens, or why the link cannot be used. */
 export function GuestApp({ start }: { start: (show: (screen: BootScreen) => void) => BootScreen }) {
@@ -39,8 +42,10 @@ export function GuestApp({ start }: { start: (show: (screen: BootScreen) => void
 
   useEffect(() => {
     if (screen.kind !== 'chat') return;
-    screen.runtime.start();
-    return () => screen.runtime.stop();
+    return startWhenSaved(screen.runtime, screen.saved, (error) => {
+      console.error('GuestChat: could not save the chat in this browser', error);
+      setScreen({ kind: 'failed', text: NOT_SAVED });
+    });
   }, [screen]);
 
   switch (screen.kind) {
@@ -53,14 +58,16 @@ export function GuestApp({ start }: { start: (show: (screen: BootScreen) => void
           invitation={screen.invitation}
           linkSecret={screen.linkSecret}
           onProblem={(problem: LinkProblem) => setScreen({ kind: 'problem', problem })}
-          onJoined={async (db, record) => {
+          onJoined={async (db, { record, saved }) => {
             forgetLinkSecret();
             try {
-              setScreen(await chatScreen(db, record));
+              // On screen at once; it connects once the session is saved.
+              setScreen(await chatScreen(db, record, saved));
             } catch (error) {
-              // Joined and kept: a reload opens the chat from this browser.
+              // The chat's code did not load. Joined and kept: a reload opens the chat from this browser.
               console.error('GuestChat: could not open the chat', error);
-              setScreen({ kind: 'failed', text: UNREACHABLE });
+              const kept = await saved.then(() => true, () => false);
+              setScreen({ kind: 'failed', text: kept ? UNREACHABLE : NOT_SAVED });
             }
           }}
         />
@@ -89,9 +96,9 @@ export function GuestApp({ start }: { start: (show: (screen: BootScreen) => void
   }
 }
 
-async function chatScreen(db: GuestDb, record: GuestRecord): Promise<Screen> {
+async function chatScreen(db: GuestDb, record: GuestRecord, saved = Promise.resolve()): Promise<Screen> {
   const { GuestRuntime, GuestChatView } = await loadChatScreen();
-  return { kind: 'chat', runtime: new GuestRuntime(db, record), View: GuestChatView };
+  return { kind: 'chat', runtime: new GuestRuntime(db, record), View: GuestChatView, saved };
 }
 
 /** The same browser opened the link again: back to its chat, history included, while the chat lives. */

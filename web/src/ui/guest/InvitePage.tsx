@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { guestNameProblem, GUEST_NAME_MAX } from '../../shared/display-name';
 import { formatDays, periodInDays } from '../../shared/time';
-import type { PreparedJoin } from '../../guest/join';
+import type { JoinedChat, PreparedJoin } from '../../guest/join';
 import { JoinError } from '../../guest/join-error';
-import type { GuestDb, GuestRecord } from '../../storage/guest-db';
+import type { GuestDb } from '../../storage/guest-db';
 import { guestApi, type PublicInvitation } from '../../transport/guest-api';
 import { Logo } from '../common/Logo';
 import { loadChatScreen, loadJoin } from './lazy';
@@ -14,7 +14,7 @@ interface InvitePageProps {
   db: Promise<GuestDb>;
   invitation: PublicInvitation;
   linkSecret: string;
-  onJoined: (db: GuestDb, record: GuestRecord) => Promise<void>;
+  onJoined: (db: GuestDb, joined: JoinedChat) => Promise<void>;
   onProblem: (problem: LinkProblem) => void;
 }
 
@@ -55,8 +55,8 @@ export function InvitePage({ db, invitation: initial, linkSecret, onJoined, onPr
     prepared.current = null; // one claim attempt per prepared join
     try {
       const [join, ready, database] = await Promise.all([loadJoin(), preparing, db]);
-      const record = await join.joinChat(database, ready, invitation, name.trim());
-      await onJoined(database, record);
+      const joined = await join.joinChat(database, ready, invitation, name.trim());
+      await onJoined(database, joined);
     } catch (e) {
       setBusy(false);
       if (e instanceof JoinError && e.problem) return onProblem(e.problem);
