@@ -14,7 +14,7 @@ public sealed class RealtimeOptions
 
     /// <summary>
     /// Whether a browser's socket is taken over at the connection level (<see cref="Realtime.ConnectionUpgrade"/>),
-    /// which holds about a third of the memory per idle socket; off, every socket goes through the HTTP pipeline.
+    /// which holds much less memory per idle socket (docs/performance.md); off, every socket goes through the HTTP pipeline.
     /// </summary>
     public bool ConnectionUpgrade { get; set; } = true;
 }
