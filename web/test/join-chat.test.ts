@@ -1,33 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDeviceIdentity, createInvitation, type Session } from '../src/crypto';
+import type { Session } from '../src/crypto';
 import { joinChat, prepareJoin } from '../src/guest/join';
 import { startWhenSaved } from '../src/guest/start-when-saved';
 import type { GuestDb, GuestRecord } from '../src/storage/guest-db';
-import type { GuestChatView, PublicInvitation } from '../src/transport/guest-api';
-
-const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
-
-async function published(): Promise<{ linkSecret: string; invitation: PublicInvitation }> {
-  const { identity } = await createDeviceIdentity();
-  const expiresAt = Date.now() + 86_400_000;
-  const made = await createInvitation(identity, ID, expiresAt);
-  const invitation: PublicInvitation = {
-    id: ID,
-    inviterName: 'Ada',
-    bundle: made.upload.bundle,
-    bundleTag: made.upload.bundleTag,
-    expiresAt,
-    termsVersion: 'v1',
-    inactivityPeriodMs: 864_000_000,
-  };
-  return { linkSecret: made.linkSecret, invitation };
-}
+import type { GuestChatView } from '../src/transport/guest-api';
+import { INVITATION_ID, publishInvitation } from './support/published-invitation';
 
 /** The server accepting every claim, as `POST /api/invitations/{id}/claim` answers. */
 function serverAcceptsClaims(): void {
   const view: GuestChatView = {
     chatId: 'BBBBBBBBBBBBBBBBBBBBBB',
-    invitationId: ID,
+    invitationId: INVITATION_ID,
     memberName: 'Ada',
     guestName: 'Robin',
     state: 'active',
@@ -60,8 +43,8 @@ afterEach(() => {
 
 describe('joining shows the chat while its session is being saved', () => {
   it('answers once the claim is accepted, with the write of the session under way', async () => {
-    const { linkSecret, invitation } = await published();
-    const prepared = await prepareJoin(linkSecret, invitation);
+    const { made, published: invitation } = await publishInvitation();
+    const prepared = await prepareJoin(made.linkSecret, invitation);
     serverAcceptsClaims();
     const held = heldDatabase();
 
@@ -81,8 +64,8 @@ describe('joining shows the chat while its session is being saved', () => {
   });
 
   it('reports a write that fails through saved, not as an unhandled rejection', async () => {
-    const { linkSecret, invitation } = await published();
-    const prepared = await prepareJoin(linkSecret, invitation);
+    const { made, published: invitation } = await publishInvitation();
+    const prepared = await prepareJoin(made.linkSecret, invitation);
     serverAcceptsClaims();
     const held = heldDatabase();
 
