@@ -18,18 +18,8 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
     private GuestChatHost Host => server.Host;
 
     [Fact]
-    public async Task MemberAndGuestSocketsAreUpgradedAtTheConnectionLevelAndCarryMessagesBothWays()
-    {
-        using var conversation = await Conversation.StartAsync(Host);
-        await using var member = await conversation.ConnectMemberAsync();
-        await using var guest = await conversation.ConnectGuestAsync();
-        await member.WaitForAsync<ReadyFrame>();
-        await guest.WaitForAsync<ReadyFrame>();
-
-        Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Device));
-        Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Chat));
-        await AssertMessagesFlowAsync(conversation, member, guest);
-    }
+    public Task MemberAndGuestSocketsAreUpgradedAtTheConnectionLevelAndCarryMessagesBothWays() =>
+        AssertSocketsUpgradedByAsync(Host, SocketUpgrade.Connection);
 
     [Fact]
     public async Task TurnedOffEverySocketGoesThroughTheHttpPath()
@@ -37,15 +27,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         var options = new GuestChatHostOptions { RelaxRateLimits = true };
         options.Configuration["GuestChat:Realtime:ConnectionUpgrade"] = "false";
         await using var host = await GuestChatHost.StartAsync(options);
-        using var conversation = await Conversation.StartAsync(host);
-        await using var member = await conversation.ConnectMemberAsync();
-        await using var guest = await conversation.ConnectGuestAsync();
-        await member.WaitForAsync<ReadyFrame>();
-        await guest.WaitForAsync<ReadyFrame>();
-
-        Assert.Equal(SocketUpgrade.Http, UpgradeOf(host, conversation.Device));
-        Assert.Equal(SocketUpgrade.Http, UpgradeOf(host, conversation.Chat));
-        await AssertMessagesFlowAsync(conversation, member, guest);
+        await AssertSocketsUpgradedByAsync(host, SocketUpgrade.Http);
     }
 
     [Fact]
@@ -57,9 +39,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
 
         await raw.WriteAsync([.. head, .. ClientTextFrame("""{"type":"ping"}""")]);
 
-        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
-        using var socket = raw.AsWebSocket();
-        Assert.Equal("ready", await NextTypeAsync(socket));
+        using var socket = await ReadySocketAsync(raw);
         Assert.Equal("pong", await NextTypeAsync(socket));
         Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Chat));
     }
@@ -77,9 +57,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
             await Task.Delay(150);
         }
 
-        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
-        using var socket = raw.AsWebSocket();
-        Assert.Equal("ready", await NextTypeAsync(socket));
+        using var socket = await ReadySocketAsync(raw);
         Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Chat));
     }
 
@@ -94,9 +72,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         await Task.Delay(TimeSpan.FromSeconds(6)); // past ConnectionUpgrade's wait for a head
         await raw.WriteAsync(head[30..]);
 
-        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
-        using var socket = raw.AsWebSocket();
-        Assert.Equal("ready", await NextTypeAsync(socket));
+        using var socket = await ReadySocketAsync(raw);
         Assert.Equal(SocketUpgrade.Http, UpgradeOf(Host, conversation.Chat));
     }
 
@@ -113,9 +89,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         var padding = new string('x', UpgradeRequest.MaxHeadBytes); // a head over the limit
         await raw.WriteAsync(Encoding.ASCII.GetBytes(GuestHead(conversation).Replace(replace, with.Replace("{padding}", padding, StringComparison.Ordinal), StringComparison.Ordinal)));
 
-        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
-        using var socket = raw.AsWebSocket();
-        Assert.Equal("ready", await NextTypeAsync(socket));
+        using var socket = await ReadySocketAsync(raw);
         Assert.Equal(SocketUpgrade.Http, UpgradeOf(Host, conversation.Chat));
     }
 
@@ -145,9 +119,7 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         await raw.SkipBodyAsync(health);
         await raw.WriteAsync(Encoding.ASCII.GetBytes(GuestHead(conversation)));
 
-        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
-        using var socket = raw.AsWebSocket();
-        Assert.Equal("ready", await NextTypeAsync(socket));
+        using var socket = await ReadySocketAsync(raw);
         Assert.Equal(SocketUpgrade.Http, UpgradeOf(Host, conversation.Chat));
     }
 
@@ -168,6 +140,29 @@ public sealed class ConnectionUpgradeTests(SharedServer server) : IClassFixture<
         await using var guest = await conversation.ConnectGuestAsync();
         await guest.WaitForAsync<ReadyFrame>();
         Assert.Equal(SocketUpgrade.Connection, UpgradeOf(Host, conversation.Chat));
+    }
+
+    /// <summary>A member's and a guest's socket, upgraded by <paramref name="expected"/>, carry messages both ways.</summary>
+    private static async Task AssertSocketsUpgradedByAsync(GuestChatHost host, SocketUpgrade expected)
+    {
+        using var conversation = await Conversation.StartAsync(host);
+        await using var member = await conversation.ConnectMemberAsync();
+        await using var guest = await conversation.ConnectGuestAsync();
+        await member.WaitForAsync<ReadyFrame>();
+        await guest.WaitForAsync<ReadyFrame>();
+
+        Assert.Equal(expected, UpgradeOf(host, conversation.Device));
+        Assert.Equal(expected, UpgradeOf(host, conversation.Chat));
+        await AssertMessagesFlowAsync(conversation, member, guest);
+    }
+
+    /// <summary>Reads the <c>101</c> on <paramref name="raw"/>, then the socket's first frame, which must be <c>ready</c>.</summary>
+    private static async Task<WebSocket> ReadySocketAsync(RawConnection raw)
+    {
+        Assert.StartsWith("HTTP/1.1 101 ", await raw.ReadHeadAsync());
+        var socket = raw.AsWebSocket();
+        Assert.Equal("ready", await NextTypeAsync(socket));
+        return socket;
     }
 
     private static async Task AssertMessagesFlowAsync(Conversation conversation, ChatSocket member, ChatSocket guest)
