@@ -6,10 +6,12 @@ using GuestChat.Server.Accounts;
 using GuestChat.Server.Chats;
 using GuestChat.Server.Configuration;
 using GuestChat.Server.Devices;
+using GuestChat.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace GuestChat.Server.Realtime;
 
@@ -40,7 +42,7 @@ public sealed partial class ConnectionUpgrade(ConnectionDelegate next, IServiceP
 
     private readonly ILogger _logger = services.GetRequiredService<ILogger<ConnectionUpgrade>>();
     private readonly IOptions<WebOptions> _web = services.GetRequiredService<IOptions<WebOptions>>();
-    private readonly string[] _allowedHosts = AllowedHosts(services.GetRequiredService<IConfiguration>()["AllowedHosts"]);
+    private readonly StringSegment[] _allowedHosts = AllowedHosts(services.GetRequiredService<IConfiguration>()["AllowedHosts"]);
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -155,40 +157,17 @@ public sealed partial class ConnectionUpgrade(ConnectionDelegate next, IServiceP
     /// Our own origin as this connection sees it, or the configured public one. A request that came through a
     /// proxy (<c>X-Forwarded-Proto</c>) matches only the public origin here: the HTTP path decides the rest.
     /// </summary>
-    private bool OriginAllowed(UpgradeRequest request, bool secure)
-    {
-        if (_web.Value.PublicOrigin is { } publicOrigin && string.Equals(request.Origin, publicOrigin, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-        return !request.Forwarded
-            && string.Equals(request.Origin, $"{(secure ? "https" : "http")}://{request.Host}", StringComparison.OrdinalIgnoreCase);
-    }
+    private bool OriginAllowed(UpgradeRequest request, bool secure) =>
+        Origins.Matches(request.Origin, request.Forwarded ? null : $"{(secure ? "https" : "http")}://{request.Host}", _web.Value);
 
-    /// <summary>The host filtering of <c>AllowedHosts</c>: names, <c>*.suffix</c> patterns, or <c>*</c>.</summary>
-    private bool HostAllowed(string host)
-    {
-        if (_allowedHosts.Length == 0)
-        {
-            return true;
-        }
-        var name = new HostString(host).Host;
-        foreach (var allowed in _allowedHosts)
-        {
-            if (string.Equals(allowed, name, StringComparison.OrdinalIgnoreCase)
-                || (allowed.StartsWith("*.", StringComparison.Ordinal) && name.EndsWith(allowed[1..], StringComparison.OrdinalIgnoreCase)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>The host filtering of <c>AllowedHosts</c>, by the framework's own matching.</summary>
+    private bool HostAllowed(string host) => _allowedHosts.Length == 0 || HostString.MatchesAny(host, _allowedHosts);
 
     /// <summary>The entries of <c>AllowedHosts</c>; none when every host is allowed.</summary>
-    private static string[] AllowedHosts(string? setting)
+    private static StringSegment[] AllowedHosts(string? setting)
     {
         var hosts = (setting ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return hosts.Contains("*") ? [] : hosts;
+        return hosts.Contains("*") ? [] : [.. hosts.Select(host => new StringSegment(host))];
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Checking a WebSocket upgrade failed; the HTTP path answers it")]

@@ -13,8 +13,11 @@ public static class Origins
         {
             return !required;
         }
-        var own = $"{context.Request.Scheme}://{context.Request.Host.Value}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
-            || (web.PublicOrigin is { } publicOrigin && string.Equals(origin, publicOrigin, StringComparison.OrdinalIgnoreCase));
+        return Matches(origin, $"{context.Request.Scheme}://{context.Request.Host.Value}", web);
     }
+
+    /// <summary>True when <paramref name="origin"/> is <paramref name="own"/> (if given) or the configured public origin.</summary>
+    public static bool Matches(string origin, string? own, WebOptions web) =>
+        (own is not null && string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
+        || (web.PublicOrigin is { } publicOrigin && string.Equals(origin, publicOrigin, StringComparison.OrdinalIgnoreCase));
 }
