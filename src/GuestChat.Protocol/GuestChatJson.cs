@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GuestChat.Protocol;
 
@@ -45,5 +46,21 @@ public static class GuestChatJson
         options.RespectRequiredConstructorParameters = true;
         options.AllowOutOfOrderMetadataProperties = true;
         options.TypeInfoResolverChain.Insert(0, GuestChatJsonContext.Default);
+    }
+
+    /// <summary>
+    /// Drops the reflection-based resolver that a JIT-compiled host adds by default, so that only source-generated
+    /// contexts answer, exactly as in a native (ahead-of-time compiled) build, where reflection is off.
+    /// </summary>
+    public static void RemoveReflection(JsonSerializerOptions options)
+    {
+        var chain = options.TypeInfoResolverChain;
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            if (chain[i] is DefaultJsonTypeInfoResolver)
+            {
+                chain.RemoveAt(i);
+            }
+        }
     }
 }

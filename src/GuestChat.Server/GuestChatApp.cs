@@ -10,6 +10,7 @@ using GuestChat.Server.Realtime;
 using GuestChat.Server.Storage;
 using GuestChat.Server.Terms;
 using GuestChat.Server.Web;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,9 @@ public static class GuestChatApp
             }
         });
         services.ConfigureHttpJsonOptions(options => GuestChatJson.Configure(options.SerializerOptions));
+        // Types resolve through the source-generated contexts alone, in every build: the native build has no
+        // reflection, so a type missing from a context must fail here (in the tests) rather than only there.
+        services.PostConfigure<JsonOptions>(options => GuestChatJson.RemoveReflection(options.SerializerOptions));
 
         // Storage: one SQLite file; each feature sees only its narrow store interface.
         services.AddSingleton<SqliteDatabase>();

@@ -65,10 +65,10 @@ public static partial class ProblemResponses
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
         }
 
-        private static ValidationProblemDetails Invalid(JsonException json)
+        private static HttpValidationProblemDetails Invalid(JsonException json)
         {
             var field = json.Path is null or "$" ? "body" : json.Path.TrimStart('$', '.');
-            var problem = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [Describe(json)] })
+            var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [Describe(json)] })
             {
                 Status = 400,
                 Title = "The request body is not valid JSON of the expected shape.",
