@@ -43,6 +43,22 @@ public sealed record BenchOptions
     /// </summary>
     public IReadOnlyList<Browser.GuestPageScenario.WebRoot> WebRoots { get; init; } = [];
 
+    public const string JitBuildName = "jit";
+    public const string NativeBuildName = "native";
+    public const string CustomBuildName = "custom";
+
+    /// <summary>
+    /// The server builds whose cold start is measured: the repository's (JIT-compiled) build and the native one
+    /// (scripts/publish-native) in a full run; in quick mode only the first, unless asked. With --server-dll, that build.
+    /// </summary>
+    public IReadOnlyList<string> ColdStartBuilds
+    {
+        get => ServerAssembly is not null ? [CustomBuildName] : _coldStartBuilds ?? (Quick ? [JitBuildName] : [JitBuildName, NativeBuildName]);
+        init => _coldStartBuilds = value;
+    }
+
+    private readonly IReadOnlyList<string>? _coldStartBuilds;
+
     /// <summary>How to start the GuestChat server: which build, with which extra environment.</summary>
     public Hosting.ServerLaunch Server => new(ServerAssembly ?? Hosting.RepositoryPaths.ServerAssembly, ServerEnvironment);
 
@@ -72,6 +88,7 @@ public sealed record BenchOptions
                 "--scenarios" => options with { Scenarios = Scenario(value) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--server-dll" => options with { ServerAssembly = Path.GetFullPath(value) },
+                "--cold-start-builds" => options with { ColdStartBuilds = Builds(name, value) },
                 "--server-env" => options with { ServerEnvironment = WithSetting(options.ServerEnvironment, name, value) },
                 "--web-root" => options with { WebRoots = [.. options.WebRoots, WebRoot(name, value)] },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
@@ -83,6 +100,7 @@ public sealed record BenchOptions
     public const string Usage =
         "Options: --quick, --pairs N, --idle N, --idle-counts N,N, --rates N,N, --duration SECONDS, --repetitions N, " +
         "--crypto-messages N, --scenarios cold-start,idle,relay,peer,guest-page,crypto, --deadline SECONDS, --server-env NAME=VALUE, --server-dll PATH, " +
+        "--cold-start-builds jit,native, " +
         "--web-root LABEL=FOLDER (repeatable)";
 
     private static BenchOptions QuickDefaults() => new()
@@ -97,6 +115,14 @@ public sealed record BenchOptions
         CryptoMessages = 300,
         Deadline = TimeSpan.FromSeconds(110),
     };
+
+    private static string[] Builds(string name, string value)
+    {
+        var builds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return builds.Length > 0 && builds.All(build => build is JitBuildName or NativeBuildName)
+            ? builds
+            : throw new ArgumentException($"{name} takes {JitBuildName} and/or {NativeBuildName}, not '{value}'.");
+    }
 
     private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string name, string value)
     {

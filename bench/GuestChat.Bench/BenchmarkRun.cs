@@ -105,18 +105,27 @@ public static class BenchmarkRun
         CancellationToken cancellationToken)
     {
         if (!options.Runs("cold-start")) return;
-        progress.WriteLine("cold start");
-        var runs = new List<ColdStartResult>();
-        for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, options.Server, cancellationToken));
-        report.Add("cold-start",
-            ("runs", runs.Count),
-            ("healthz_ms", Median(runs.Select(run => run.HealthyMs))),
-            ("healthz_cpu_ms", Median(runs.Select(run => run.HealthyCpuMs))),
-            ("first_ws_ms", Median(runs.Select(run => run.FirstSocketMs))),
-            ("signup_ms", Median(runs.Select(run => run.SignUpMs))),
-            ("first_ws_minus_signup_ms", Median(runs.Select(run => run.FirstSocketMs - run.SignUpMs))),
-            ("restart_ws_ms", Median(runs.Select(run => run.RestartSocketMs))),
-            ("idle_rss_mb", Median(runs.Select(run => run.IdleRssBytes / 1048576.0))));
+        foreach (var build in options.ColdStartBuilds)
+        {
+            var launch = build switch
+            {
+                BenchOptions.NativeBuildName => options.Server with { Assembly = await NativeBuild.PublishAsync(progress, cancellationToken) },
+                _ => options.Server,
+            };
+            progress.WriteLine($"cold start ({build} build)");
+            var runs = new List<ColdStartResult>();
+            for (var run = 0; run < options.Repetitions; run++) runs.Add(await ColdStartScenario.RunOnceAsync(connector, launch, cancellationToken));
+            report.Add("cold-start",
+                ("build", build),
+                ("runs", runs.Count),
+                ("healthz_ms", Median(runs.Select(run => run.HealthyMs))),
+                ("healthz_cpu_ms", Median(runs.Select(run => run.HealthyCpuMs))),
+                ("first_ws_ms", Median(runs.Select(run => run.FirstSocketMs))),
+                ("signup_ms", Median(runs.Select(run => run.SignUpMs))),
+                ("first_ws_minus_signup_ms", Median(runs.Select(run => run.FirstSocketMs - run.SignUpMs))),
+                ("restart_ws_ms", Median(runs.Select(run => run.RestartSocketMs))),
+                ("idle_rss_mb", Median(runs.Select(run => run.IdleRssBytes / 1048576.0))));
+        }
     }
 
     private static async Task GuestChatRelay(BenchOptions options, LoopbackConnector connector, int socketCap, BenchReport report,

@@ -28,7 +28,8 @@ public sealed class QuickBenchmarkTests
         Assert.DoesNotContain(lines, line => line.Fields.ContainsKey("error"));
 
         var coldStart = Assert.Single(lines, line => line.Scenario == "cold-start");
-        Assert.All(["healthz_ms", "first_ws_ms", "restart_ws_ms", "idle_rss_mb"], key => Assert.True(coldStart.Number(key) > 0, key));
+        Assert.Equal("jit", coldStart.Fields["build"]); // quick mode: the repository's build only
+        AssertColdStartFields(coldStart);
 
         foreach (var target in new[] { "guestchat", "ws-peer" })
         {
@@ -88,6 +89,36 @@ public sealed class QuickBenchmarkTests
             Directory.Delete(webRoot, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ColdStartMeasuresTheNativeBuildPublishedByTheRepositorysScript()
+    {
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var progress = new StringWriter(CultureInfo.InvariantCulture);
+
+        var exitCode = await BenchmarkRun.MainAsync(
+            ["--scenarios", "cold-start", "--cold-start-builds", "native", "--repetitions", "1", "--deadline", "900"],
+            output, progress, CancellationToken.None);
+
+        Assert.True(exitCode == 0, $"The benchmark failed:\n{progress}\n{output}");
+        var coldStart = Assert.Single(BenchLine.ParseAll(output.ToString()), line => line.Scenario == "cold-start");
+        Assert.Equal("native", coldStart.Fields["build"]);
+        AssertColdStartFields(coldStart);
+        Assert.True(File.Exists(Hosting.NativeBuild.Executable));
+    }
+
+    [Fact]
+    public void ColdStartBuildsAreTheRepositorysAndTheNativeInAFullRunAndOnlyTheGivenOneWithServerDll()
+    {
+        Assert.Equal(["jit", "native"], BenchOptions.Parse([]).ColdStartBuilds);
+        Assert.Equal(["jit"], BenchOptions.Parse(["--quick"]).ColdStartBuilds);
+        Assert.Equal(["native"], BenchOptions.Parse(["--quick", "--cold-start-builds", "native"]).ColdStartBuilds);
+        Assert.Equal(["custom"], BenchOptions.Parse(["--server-dll", "/opt/guestchat/GuestChat.Server"]).ColdStartBuilds);
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--cold-start-builds", "aot"]));
+    }
+
+    private static void AssertColdStartFields(BenchLine coldStart) =>
+        Assert.All(["healthz_ms", "healthz_cpu_ms", "first_ws_ms", "restart_ws_ms", "idle_rss_mb"], key => Assert.True(coldStart.Number(key) > 0, key));
 
     [Fact]
     public void WebRootMustBeALabelAndABuiltWebApp() =>
