@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 
 namespace GuestChat.Native.Tests;
@@ -91,7 +92,7 @@ public sealed class WholeChatTests(NativeBuild build)
         Assert.Equal(ChatEvents.Ended, (await guestSocket.NextAsync<ChatEventFrame>()).Event);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await guestSocket.ClosedAsync());
         Assert.Equal(ChatStates.Ended, (await member.GetChatAsync(chat)).State);
-        await Problem.ThrowsAsync(System.Net.HttpStatusCode.Unauthorized, ErrorCodes.NotSignedIn, () => guest.GetGuestChatAsync());
+        await Problem.ThrowsAsync(HttpStatusCode.Unauthorized, ErrorCodes.NotSignedIn, () => guest.GetGuestChatAsync());
 
         await memberSocket.CloseAsync();
         await server.AssertStopsWithACleanLogAsync();
