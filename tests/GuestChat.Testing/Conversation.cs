@@ -29,12 +29,15 @@ public sealed class Conversation : IDisposable
     public byte[] FirstEnvelope { get; }
     public ChatId Chat => GuestView.ChatId;
 
-    public static async Task<Conversation> StartAsync(GuestChatHost host, string guestName = "Guest")
+    public static Task<Conversation> StartAsync(GuestChatHost host, string guestName = "Guest") => StartAsync(host.BaseUri, guestName);
+
+    /// <summary>The same against any running server, e.g. the native executable in its own process.</summary>
+    public static async Task<Conversation> StartAsync(Uri baseUri, string guestName = "Guest")
     {
-        var member = host.CreateClient();
+        var member = new GuestChatClient(baseUri);
         var (account, device) = await member.CreateMemberWithDeviceAsync();
         var (invitation, verifier) = await member.InviteAsync(device);
-        var guest = host.CreateClient();
+        var guest = new GuestChatClient(baseUri);
         var first = GuestChatClient.RandomBytes(180);
         var view = await guest.ClaimAsync(invitation.Id, verifier, guestName, first);
         return new Conversation(member, account, device, guest, view, invitation.Id, first);
