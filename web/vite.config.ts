@@ -76,6 +76,10 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
+    // Tests check behaviour, not speed: a generous bound still catches a hang, and a busy CI machine
+    // (crypto-heavy files run side by side on two cores) cannot fail a test by being slow.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 });

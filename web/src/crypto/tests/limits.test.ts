@@ -59,7 +59,7 @@ describe('skipping limits', () => {
     // The member has received message 0 (the key confirmation); envelopes[i] is message i + 1.
     const member = (await decrypt(chat.member, envelopes[MAX_SKIP]!, NOW)).session;
     expect(member.ratchet.skipped).toHaveLength(MAX_SKIP);
-  }, 20_000);
+  }, 60_000);
 
   it('rejects a gap beyond MAX_SKIP in the current chain without deriving the keys', async () => {
     const chat = await makeChat();
@@ -73,7 +73,7 @@ describe('skipping limits', () => {
     expect(reason).toBe('too-many-skipped');
     expect(calls).toBe(0);
     expect(snapshot(chat.member)).toBe(before);
-  }, 20_000);
+  }, 60_000);
 
   it('rejects a new ratchet step claiming a huge previous chain or a huge message number without deriving keys', async () => {
     const chat = await makeChat();
@@ -110,7 +110,7 @@ describe('skipping limits', () => {
     }
     expect(member.ratchet.skipped).toHaveLength(MAX_STORED_SKIPPED);
     expect(['replay', 'decrypt-failed']).toContain(await reasonOf(decrypt(member, firstLost!, NOW)));
-  }, 40_000);
+  }, 120_000);
 
   it('drops skipped keys a week after storing them', async () => {
     const chat = await makeChat();
