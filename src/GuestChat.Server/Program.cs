@@ -19,3 +19,10 @@ catch (Exception e) when (ConfigurationErrors.From(e) is { Count: > 0 } errors)
     }
     return 2;
 }
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+{
+    // Kestrel could not listen (the address is taken, or the port needs privileges): say so in one line.
+    await Console.Error.WriteLineAsync($"GuestChat cannot start: {e.Message}");
+    await Console.Error.WriteLineAsync("  Stop the program using that address, or choose another with --urls (docs/operations.md).");
+    return 1;
+}

@@ -67,6 +67,32 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task AnAddressInUseStopsTheStartWithOneMessageAndExitCodeOneNotACrash()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("guestchat-run-");
+        try
+        {
+            var result = await RunServerAsync(["--urls", $"http://127.0.0.1:{port}"], folder.FullName, waitForListening: false);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"GuestChat cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.",
+                result.Errors, StringComparison.Ordinal);
+            Assert.Contains("choose another with --urls", result.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", result.Errors, StringComparison.Ordinal);
+            // The host's own "failed to start" line stays; nothing else may pile up beside it.
+            Assert.DoesNotContain("crit:", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("BackgroundService failed", result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task WithoutUrlsTheServerListensOnLocalhostPort5080()
     {
         await using var app = GuestChatApp.Build([], builder => builder.Configuration["GuestChat:DataDirectory"] = Path.GetTempPath());
@@ -83,7 +109,7 @@ public sealed class ConfigurationTests
         Assert.Null(typeof(GuestChatApp).Assembly.GetType("GuestChat.Testing.ManualClock"));
     }
 
-    private sealed record RunResult(int ExitCode, string Errors, string? Health);
+    private sealed record RunResult(int ExitCode, string Errors, string Output, string? Health);
 
     /// <summary>Runs the built server program; when it listens, asks /healthz and stops it.</summary>
     private static async Task<RunResult> RunServerAsync(string[] args, string workingDirectory, bool waitForListening)
@@ -102,6 +128,7 @@ public sealed class ConfigurationTests
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
+        var output = Task.FromResult("");
         string? health = null;
         if (waitForListening)
         {
@@ -120,9 +147,9 @@ public sealed class ConfigurationTests
         }
         else
         {
-            _ = process.StandardOutput.ReadToEndAsync();
+            output = process.StandardOutput.ReadToEndAsync();
         }
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return new RunResult(process.ExitCode, await errors, health);
+        return new RunResult(process.ExitCode, await errors, await output, health);
     }
 }
