@@ -23,6 +23,9 @@ public sealed record BenchOptions
 
     public TimeSpan StepDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Runs of each offered rate in the relay scenario (GuestChat and the peer alike); the median run is reported.</summary>
+    public int RelayRepetitions { get; init; } = 3;
+
     /// <summary>Measured page loads (and cold starts) per condition; the median is reported.</summary>
     public int Repetitions { get; init; } = 5;
 
@@ -84,6 +87,7 @@ public sealed record BenchOptions
                 "--rates" => options with { Rates = [.. List(name, value).Order()] },
                 "--duration" => options with { StepDuration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--repetitions" => options with { Repetitions = Positive(name, value) },
+                "--relay-repetitions" => options with { RelayRepetitions = Positive(name, value) },
                 "--crypto-messages" => options with { CryptoMessages = Positive(name, value) },
                 "--scenarios" => options with { Scenarios = Scenario(value) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Positive(name, value)) },
@@ -111,6 +115,7 @@ public sealed record BenchOptions
         IdleCounts = [1_000],
         Rates = [1_000, 5_000, 10_000],
         StepDuration = TimeSpan.FromSeconds(3),
+        RelayRepetitions = 1,
         Repetitions = 2,
         CryptoMessages = 300,
         Deadline = TimeSpan.FromSeconds(110),

@@ -13,7 +13,7 @@ public sealed class QuickBenchmarkTests
     // check that every scenario works, not how long it takes (quick mode's own deadline stays 110 s).
     private static readonly string[] s_tinyRun =
     [
-        "--quick", "--pairs", "5", "--idle", "20", "--idle-counts", "20", "--rates", "200", "--duration", "2",
+        "--quick", "--pairs", "5", "--idle", "20", "--idle-counts", "20", "--rates", "200", "--duration", "2", "--relay-repetitions", "2",
         "--repetitions", "1", "--crypto-messages", "20", "--deadline", "300",
     ];
 
@@ -51,6 +51,11 @@ public sealed class QuickBenchmarkTests
             Assert.Equal(0, relay.Number("errors"));
             Assert.Equal(0, relay.Number("closed"));
             Assert.True(relay.Number("server_rss_mb") > 0);
+            // Each rate ran twice; the line is the run with the median p99 (the higher of two), whole.
+            Assert.Equal(2, relay.Number("runs"));
+            var runs = relay.Fields["p99_runs_ms"].Split('/').Select(value => double.Parse(value, CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(2, runs.Count);
+            Assert.Equal(runs.Max(), relay.Number("p99_ms"), 0.001);
         }
         Assert.Contains(lines, line => line.Scenario == "relay-vs-peer" && line.Fields["rate"] == "200");
 
@@ -107,6 +112,30 @@ public sealed class QuickBenchmarkTests
         Assert.Equal("native", coldStart.Fields["build"]);
         AssertColdStartFields(coldStart);
         Assert.True(File.Exists(Hosting.NativeBuild.Executable));
+    }
+
+    [Fact]
+    public void EachRelayRateRunsThreeTimesInAFullRunOnceInQuickModeOrAsAsked()
+    {
+        Assert.Equal(3, BenchOptions.Parse([]).RelayRepetitions);
+        Assert.Equal(1, BenchOptions.Parse(["--quick"]).RelayRepetitions);
+        Assert.Equal(5, BenchOptions.Parse(["--quick", "--relay-repetitions", "5"]).RelayRepetitions);
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--relay-repetitions", "0"]));
+    }
+
+    [Fact]
+    public void ARateRunSeveralTimesReportsItsMedianRunWholeWithEveryRunsP99()
+    {
+        static Relay.RelayStepResult Run(double p99, long delivered) =>
+            new("guestchat", 1000, 10, 10_000, delivered, delivered / 10.0, 1, p99, p99 * 2, p99 * 3, p99, 0, 0, 0, 0, 0.5, 100, 1 << 20, 0.2, 0.1);
+
+        var median = Relay.RelayStepResult.MedianOf([Run(90, 9_000), Run(12, 10_000), Run(30, 9_990)]);
+        Assert.Equal(30, median.P99Ms);
+        Assert.Equal(9_990, median.Delivered); // the whole of that run, not a mix of runs
+        Assert.Equal([90, 12, 30], median.RunsP99Ms);
+
+        Assert.Equal(40, Relay.RelayStepResult.MedianOf([Run(40, 1), Run(20, 1)]).P99Ms); // even: the higher middle
+        Assert.Equal(7, Relay.RelayStepResult.MedianOf([Run(7, 1)]).P99Ms);
     }
 
     [Fact]

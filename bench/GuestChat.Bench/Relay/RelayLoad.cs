@@ -13,6 +13,20 @@ public sealed record RelayStepResult(
 {
     /// <summary>The relay did not keep up: it fell behind the offered rate, lost messages or queued for over a second.</summary>
     public bool Saturated => DeliveredPerSecond < 0.9 * Offered || Lost > 0 || P99Ms > 1000;
+
+    /// <summary>The p99 of every run of this rate, in the order run, when the rate was run more than once.</summary>
+    public IReadOnlyList<double> RunsP99Ms { get; init; } = [];
+
+    /// <summary>
+    /// The run with the median p99 (the higher of the two middle ones for an even count), whole, so that its
+    /// fields stay consistent with one another; one run disturbed by the machine's neighbours does not decide it.
+    /// </summary>
+    public static RelayStepResult MedianOf(IReadOnlyList<RelayStepResult> runs)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
+        var median = runs.OrderBy(run => run.P99Ms).ElementAt(runs.Count / 2);
+        return median with { RunsP99Ms = [.. runs.Select(run => run.P99Ms)] };
+    }
 }
 
 /// <summary>

@@ -4,7 +4,8 @@ namespace GuestChat.Bench.Relay;
 
 /// <summary>
 /// Drives one relay through ascending offered rates over its connected pairs (with its idle sockets held
-/// open by the caller), after an unreported warm-up, and stops at the first rate it cannot sustain.
+/// open by the caller), after an unreported warm-up, each rate as many times as asked (its median run is
+/// reported), and stops at the first rate it cannot sustain.
 /// </summary>
 public static class RelayScenario
 {
@@ -31,12 +32,20 @@ public static class RelayScenario
             await load.RunAsync(target.Name, target.ProcessId, pairs, watched, Math.Min(options.Rates[0], 2_000), warmUp, drain, cancellationToken);
             foreach (var rate in options.Rates)
             {
-                progress.WriteLine($"  {target.Name}: offering {rate} msgs/s for {options.StepDuration.TotalSeconds} s");
-                var result = await load.RunAsync(target.Name, target.ProcessId, pairs, watched, rate, options.StepDuration, drain, cancellationToken);
+                // Each rate runs RelayRepetitions times and reports its median run: on a shared machine one step can
+                // fall on a burst of the neighbours' work. Only closed sockets end the repetitions early.
+                var runs = new List<RelayStepResult>();
+                for (var run = 1; run <= options.RelayRepetitions && runs.All(earlier => earlier.ClosedSockets == 0); run++)
+                {
+                    var of = options.RelayRepetitions > 1 ? $" (run {run} of {options.RelayRepetitions})" : "";
+                    progress.WriteLine($"  {target.Name}: offering {rate} msgs/s for {options.StepDuration.TotalSeconds} s{of}");
+                    runs.Add(await load.RunAsync(target.Name, target.ProcessId, pairs, watched, rate, options.StepDuration, drain, cancellationToken));
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                var result = RelayStepResult.MedianOf(runs);
                 results.Add(result);
                 onStep(result);
-                if (result.Saturated || result.ClosedSockets > 0) break;
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                if (result.Saturated || runs.Any(run => run.ClosedSockets > 0)) break;
             }
             return results;
         }
