@@ -61,11 +61,17 @@ public sealed class HeartbeatTests
         Assert.Equal(WebSocketState.Open, answering.Socket.State);
     }
 
+    /// <summary>
+    /// Short rounds, so that the pings of many idle sockets go out a few at a time rather than in bursts (a round pings
+    /// every socket that fell due since the last): a sixtieth of the shorter period, between 25 ms and a second.
+    /// </summary>
     [Fact]
-    public void RoundsRunAtAQuarterOfTheShorterPeriod()
+    public void RoundsRunAtASixtiethOfTheShorterPeriodBetween25MillisecondsAndASecond()
     {
-        Assert.Equal(TimeSpan.FromSeconds(3.75), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(20) }));
-        Assert.Equal(TimeSpan.FromSeconds(1), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(4) }));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(20) }));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), ConnectionHeartbeat.Round(new())); // the defaults: 15 s and 15 s
+        Assert.Equal(TimeSpan.FromMilliseconds(50), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(3) }));
+        Assert.Equal(TimeSpan.FromSeconds(1), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromMinutes(10), KeepAliveTimeout = TimeSpan.FromMinutes(10) }));
         Assert.Equal(TimeSpan.FromMilliseconds(25), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(100) }));
     }
 
