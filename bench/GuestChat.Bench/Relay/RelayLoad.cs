@@ -14,7 +14,7 @@ public sealed record RelayStepResult(
     /// <summary>The relay did not keep up: it fell behind the offered rate, lost messages or queued for over a second.</summary>
     public bool Saturated => DeliveredPerSecond < 0.9 * Offered || Lost > 0 || P99Ms > 1000;
 
-    /// <summary>The p99 of every run of this rate, in the order run, when the rate was run more than once.</summary>
+    /// <summary>The p99 of every run of this rate, in the order run (set by <see cref="MedianOf"/>, which every reported step goes through).</summary>
     public IReadOnlyList<double> RunsP99Ms { get; init; } = [];
 
     /// <summary>
