@@ -75,6 +75,31 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
     }
 
     [Fact]
+    public async Task AnAcknowledgementMadeWhileAnEarlierDelayRunsIsStillCommittedOnItsOwn()
+    {
+        using var conversation = await Conversation.StartAsync(Host);
+        await using var member = await conversation.ConnectMemberAsync();
+        await member.WaitForAsync<ReadyFrame>();
+        await using var guest = await conversation.ConnectGuestAsync();
+        await guest.NextAsync<ReadyFrame>();
+        await guest.SendStoredAsync(conversation.Chat, "a", GuestChatClient.RandomBytes(10));
+        await guest.NextAsync<StoredFrame>();
+        await member.NextAsync<MessageFrame>();
+        await member.AckAsync(conversation.Chat, 2);
+        await guest.NextAsync<DeliveredFrame>();
+
+        // This envelope's commit takes the first deletion with it, well before its delay ends; the second
+        // acknowledgement then waits on that delay, which ends too early for it, and on one more.
+        await guest.SendStoredAsync(conversation.Chat, "b", GuestChatClient.RandomBytes(10));
+        await guest.NextAsync<StoredFrame>();
+        Assert.Equal(3, (await member.NextAsync<MessageFrame>()).Seq);
+        await member.AckAsync(conversation.Chat, 3);
+        Assert.Equal(3, (await guest.NextAsync<DeliveredFrame>()).Seq);
+
+        Assert.Equal(0, await Database.QueuedEnvelopesEventuallyAsync(Host, conversation.Chat, 0));
+    }
+
+    [Fact]
     public async Task AnAcknowledgedEnvelopeIsNotSentAgainToAClientThatReconnectsAtOnce()
     {
         using var conversation = await Conversation.StartAsync(Host);
