@@ -41,6 +41,9 @@ public sealed partial class ClientConnection
     private bool _closing;
     private bool _dropQueued;
 
+    /// <summary>This socket's share of the heartbeat's stagger (<see cref="ConnectionHeartbeat.PingAfter"/>), drawn once.</summary>
+    private readonly byte _pingStagger = (byte)Random.Shared.Next(256);
+
     /// <summary>When anything last arrived from the client (<see cref="Environment.TickCount64"/>); the receive loop's.</summary>
     private long _lastHeard = Environment.TickCount64;
 
@@ -109,7 +112,7 @@ public sealed partial class ClientConnection
         }
         if (_pingedAt == 0)
         {
-            if (now - heard >= interval && TrySend(ServerPingFrame.Instance))
+            if (now - heard >= PingAfter(interval) && TrySend(ServerPingFrame.Instance))
             {
                 _pingedAt = now;
             }
@@ -122,6 +125,9 @@ public sealed partial class ClientConnection
         _socket.Abort(); // the receive loop fails and the connection ends as for a reset
         return true;
     }
+
+    /// <summary>After how many milliseconds of silence this socket is pinged (its own share of <paramref name="interval"/>).</summary>
+    internal long PingAfter(long interval) => ConnectionHeartbeat.PingAfter(interval, _pingStagger);
 
     /// <summary>Closes normally once the frames already queued are written (the guest's chat closed).</summary>
     public void CloseWhenSent() => Close(WebSocketCloseStatus.NormalClosure, "chat closed", dropQueued: false);

@@ -6,9 +6,10 @@ namespace GuestChat.Server.Realtime;
 /// <summary>
 /// Finds dead sockets with one timer for all of them, rather than the WebSocket's own keep-alive timer per
 /// socket (at 10,000 idle sockets those fired 2,700 times a second). Each round it looks at every connection: one
-/// the server has heard nothing from for <see cref="RealtimeOptions.KeepAliveInterval"/> gets a <c>ping</c> frame,
-/// and one that sends nothing within <see cref="RealtimeOptions.KeepAliveTimeout"/> after it is aborted. Any frame
-/// from the client counts as an answer. Real time, not the injected clock: liveness is a transport matter.
+/// the server has heard nothing from for <see cref="RealtimeOptions.KeepAliveInterval"/> (less this socket's
+/// stagger, <see cref="PingAfter"/>) gets a <c>ping</c> frame, and one that sends nothing within
+/// <see cref="RealtimeOptions.KeepAliveTimeout"/> after it is aborted. Any frame from the client counts as an answer.
+/// Real time, not the injected clock: liveness is a transport matter.
 /// </summary>
 public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<RealtimeOptions> options, ILogger<ConnectionHeartbeat> logger)
     : BackgroundService
@@ -28,6 +29,15 @@ public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<R
         var round = (options.KeepAliveInterval < options.KeepAliveTimeout ? options.KeepAliveInterval : options.KeepAliveTimeout) / 60;
         return round < MinimumRound ? MinimumRound : round > MaximumRound ? MaximumRound : round;
     }
+
+    /// <summary>
+    /// After how many milliseconds of silence a socket is pinged: the interval less up to a tenth of it, by the socket's
+    /// own <paramref name="stagger"/> (0–255, drawn once per connection). Without it, sockets that connected together
+    /// (all the clients of a restarted server come back within a second or two) would be pinged together for as long
+    /// as they stay idle, since each answer lines the next ping up again: a burst of pings and pongs every interval,
+    /// as the long rounds used to make. Staggered, such a group spreads over the whole interval within a few minutes.
+    /// </summary>
+    public static long PingAfter(long interval, byte stagger) => interval - interval * stagger / 2_550;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -75,6 +75,54 @@ public sealed class HeartbeatTests
         Assert.Equal(TimeSpan.FromMilliseconds(25), ConnectionHeartbeat.Round(new() { KeepAliveInterval = TimeSpan.FromMilliseconds(100), KeepAliveTimeout = TimeSpan.FromMilliseconds(100) }));
     }
 
+    /// <summary>
+    /// Each socket is pinged after its own share of the interval, between nine tenths of it and all of it, so that
+    /// sockets that connected together drift apart instead of being pinged together for as long as they stay idle.
+    /// </summary>
+    [Fact]
+    public void EachSocketIsPingedAfterItsOwnShareOfTheIntervalBetweenNineTenthsAndAll()
+    {
+        Assert.Equal(15_000, ConnectionHeartbeat.PingAfter(15_000, 0));
+        Assert.Equal(13_500, ConnectionHeartbeat.PingAfter(15_000, 255));
+        Assert.Equal(540_000, ConnectionHeartbeat.PingAfter(600_000, 255)); // the longest interval allowed: no overflow
+        var shares = Enumerable.Range(0, 256).Select(stagger => ConnectionHeartbeat.PingAfter(15_000, (byte)stagger)).ToArray();
+        Assert.Equal(shares.OrderDescending(), shares); // evenly spread, one step per stagger value
+        Assert.Equal(256, shares.Distinct().Count());
+    }
+
+    /// <summary>Each connection draws its own share, so that sockets opened together are not pinged together.</summary>
+    [Fact]
+    public async Task SocketsOpenedTogetherArePingedAfterSharesOfTheirOwn()
+    {
+        await using var host = await StartWithHeartbeatAsync(timeout: "00:00:05");
+        var conversations = new List<Conversation>();
+        var clients = new List<ChatSocket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var conversation = await Conversation.StartAsync(host);
+                conversations.Add(conversation);
+                clients.Add(await conversation.ConnectMemberAsync());
+                clients.Add(await conversation.ConnectGuestAsync());
+            }
+            var relay = host.Services.GetRequiredService<InProcessRelay>();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await WaitUntilAsync(() => relay.ConnectedCount == clients.Count, patience.Token);
+
+            var connections = new List<ClientConnection>();
+            relay.CopyConnectionsTo(connections);
+            var shares = connections.Select(connection => connection.PingAfter(15_000)).ToList();
+            Assert.All(shares, share => Assert.InRange(share, 13_500, 15_000));
+            Assert.True(shares.Distinct().Count() > 1, $"eight sockets, one share: {shares[0]}");
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+            foreach (var conversation in conversations) conversation.Dispose();
+        }
+    }
+
     /// <summary>A host that pings a client after 0.2 s of silence and gives it <paramref name="timeout"/> to answer.</summary>
     private static Task<GuestChatHost> StartWithHeartbeatAsync(string timeout)
     {
