@@ -186,7 +186,8 @@ public static class BenchmarkRun
         var keep = options.Runs("relay") ? Math.Min(options.IdleDuringRelay, target.Idle.Count) : 0;
         var counts = options.Runs("idle") ? options.IdleCounts : [];
         var (idleResults, kept) = await IdleScenario.RunAsync(target, counts, socketCap, keep,
-            options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(3), connector, progress, cancellationToken);
+            options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(3), options.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(15),
+            connector, progress, cancellationToken);
         try
         {
             foreach (var idle in idleResults)

@@ -13,8 +13,8 @@ public sealed record IdleResult(string Target, int Requested, int Sockets, long 
 
 /// <summary>
 /// Opens authenticated idle sockets in steps (each waits for its <c>ready</c>), lets the process settle, and
-/// divides the growth of its resident memory by the number of sockets. Then it measures the process's CPU
-/// over as long again (what holding the sockets costs: heartbeats, timers). The sockets answer pings, as a
+/// divides the growth of its resident memory by the number of sockets. Then it measures the process's CPU over
+/// <c>cpuWindow</c> (what holding the sockets costs: heartbeats, timers). The sockets answer pings, as a
 /// browser does, and send nothing else. The first <c>keep</c> sockets stay open for the relay scenario.
 /// </summary>
 public static class IdleScenario
@@ -22,8 +22,13 @@ public static class IdleScenario
     private const int IdleReceiveBuffer = 512;
 
     /// <param name="settle">How long the process is left alone before each memory sample.</param>
+    /// <param name="cpuWindow">How long its CPU is measured after that sample: in a full run one keep-alive interval
+    /// (15 s), so that each relay pings every idle socket about once within it, as it does in a steady state. A
+    /// shorter window can fall between the pings of one relay and not of the other (the peer pings a fifteenth of its
+    /// sockets each second; GuestChat pings a socket only after 13.5–15 s of silence, so sockets opened moments
+    /// before are not pinged yet).</param>
     public static async Task<(List<IdleResult> Results, BenchSocket[] Kept)> RunAsync(RelayTarget target, IReadOnlyList<int> counts, int cap,
-        int keep, TimeSpan settle, LoopbackConnector connector, TextWriter progress, CancellationToken cancellationToken)
+        int keep, TimeSpan settle, TimeSpan cpuWindow, LoopbackConnector connector, TextWriter progress, CancellationToken cancellationToken)
     {
         await Task.Delay(settle, cancellationToken);
         var baseline = ProcessSample.Read(target.ProcessId);
@@ -43,7 +48,7 @@ public static class IdleScenario
                 }
                 await Task.Delay(settle, cancellationToken);
                 var sample = ProcessSample.Read(target.ProcessId);
-                await Task.Delay(settle * 2, cancellationToken);
+                await Task.Delay(cpuWindow, cancellationToken);
                 var cpu = ProcessSample.CoresBetween(sample, ProcessSample.Read(target.ProcessId)) * 100;
                 var closed = open.Count(socket => socket.Failure is not null);
                 if (closed > 0) progress.WriteLine($"  {target.Name}: {closed} idle sockets were closed by the server");
