@@ -104,7 +104,9 @@ public sealed class InProcessRelay : IRelay
             {
                 foreach (var connections in _map.Values)
                 {
-                    into.AddRange(connections);
+                    // As a span: List.AddRange(IEnumerable) first asks whether an array is an ICollection<T>, a slow
+                    // cast that was 13 % of an idle server's CPU at 10,000 sockets (four rounds a second, one per key).
+                    into.AddRange(connections.AsSpan());
                 }
             }
         }
