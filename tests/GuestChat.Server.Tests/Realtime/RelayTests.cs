@@ -61,9 +61,7 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
         await member.WaitForAsync<ReadyFrame>();
         await using var guest = await conversation.ConnectGuestAsync();
         await guest.NextAsync<ReadyFrame>();
-        await guest.SendStoredAsync(conversation.Chat, "a", GuestChatClient.RandomBytes(10));
-        await guest.NextAsync<StoredFrame>();
-        await member.NextAsync<MessageFrame>();
+        Assert.Equal(2, await GuestSendsOneAsync(conversation, guest, member, "a"));
         Assert.Equal(2, Database.QueuedEnvelopes(Host, conversation.Chat));
 
         await member.AckAsync(conversation.Chat, 2);
@@ -82,17 +80,13 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
         await member.WaitForAsync<ReadyFrame>();
         await using var guest = await conversation.ConnectGuestAsync();
         await guest.NextAsync<ReadyFrame>();
-        await guest.SendStoredAsync(conversation.Chat, "a", GuestChatClient.RandomBytes(10));
-        await guest.NextAsync<StoredFrame>();
-        await member.NextAsync<MessageFrame>();
+        Assert.Equal(2, await GuestSendsOneAsync(conversation, guest, member, "a"));
         await member.AckAsync(conversation.Chat, 2);
         await guest.NextAsync<DeliveredFrame>();
 
         // This envelope's commit takes the first deletion with it, well before its delay ends; the second
         // acknowledgement then waits on that delay, which ends too early for it, and on one more.
-        await guest.SendStoredAsync(conversation.Chat, "b", GuestChatClient.RandomBytes(10));
-        await guest.NextAsync<StoredFrame>();
-        Assert.Equal(3, (await member.NextAsync<MessageFrame>()).Seq);
+        Assert.Equal(3, await GuestSendsOneAsync(conversation, guest, member, "b"));
         await member.AckAsync(conversation.Chat, 3);
         Assert.Equal(3, (await guest.NextAsync<DeliveredFrame>()).Seq);
 
@@ -267,5 +261,13 @@ public sealed class RelayTests(SharedServer server) : IClassFixture<SharedServer
         var message = await socket.NextAsync<MessageFrame>();
         Assert.Equal((view.ChatId, 1L), (message.ChatId, message.Seq));
         Assert.Equal(first, message.Body);
+    }
+
+    /// <summary>The guest sends one envelope; returns its seq once it is stored and the member has it.</summary>
+    private static async Task<long> GuestSendsOneAsync(Conversation conversation, ChatSocket guest, ChatSocket member, string clientId)
+    {
+        await guest.SendStoredAsync(conversation.Chat, clientId, GuestChatClient.RandomBytes(10));
+        await guest.NextAsync<StoredFrame>();
+        return (await member.NextAsync<MessageFrame>()).Seq;
     }
 }
