@@ -35,17 +35,20 @@ public static class RelayScenario
                 // Each rate runs RelayRepetitions times and reports its median run: on a shared machine one step can
                 // fall on a burst of the neighbours' work. Only closed sockets end the repetitions early.
                 var runs = new List<RelayStepResult>();
-                for (var run = 1; run <= options.RelayRepetitions && runs.All(earlier => earlier.ClosedSockets == 0); run++)
+                var closed = false;
+                for (var run = 1; run <= options.RelayRepetitions && !closed; run++)
                 {
                     var of = options.RelayRepetitions > 1 ? $" (run {run} of {options.RelayRepetitions})" : "";
                     progress.WriteLine($"  {target.Name}: offering {rate} msgs/s for {options.StepDuration.TotalSeconds} s{of}");
-                    runs.Add(await load.RunAsync(target.Name, target.ProcessId, pairs, watched, rate, options.StepDuration, drain, cancellationToken));
+                    var step = await load.RunAsync(target.Name, target.ProcessId, pairs, watched, rate, options.StepDuration, drain, cancellationToken);
+                    runs.Add(step);
+                    closed = step.ClosedSockets > 0;
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 }
                 var result = RelayStepResult.MedianOf(runs);
                 results.Add(result);
                 onStep(result);
-                if (result.Saturated || runs.Any(run => run.ClosedSockets > 0)) break;
+                if (result.Saturated || closed) break;
             }
             return results;
         }
