@@ -88,7 +88,8 @@ public static class GuestChatApp
 
         services.AddSingleton<InProcessRelay>();
         services.AddSingleton<IRelay>(sp => sp.GetRequiredService<InProcessRelay>());
-        services.AddHostedService<ConnectionHeartbeat>();
+        services.AddSingleton<ConnectionHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionHeartbeat>());
         services.AddSingleton<ChatWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
         services.AddSingleton<ExpireIdleChats>();

@@ -50,6 +50,9 @@ public sealed partial class ClientConnection
     /// <summary>When the heartbeat pinged and has had no answer yet, or 0; only the heartbeat's rounds touch it.</summary>
     private long _pingedAt;
 
+    /// <summary>Set when <see cref="RunAsync"/> has finished: the heartbeat stops watching at its next look.</summary>
+    private bool _ended;
+
     public ClientConnection(WebSocket socket, Peer peer, SocketUpgrade upgrade, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
     {
         _socket = socket;
@@ -100,11 +103,18 @@ public sealed partial class ClientConnection
     }
 
     /// <summary>
-    /// One heartbeat round for this socket: pings a client silent for <paramref name="interval"/> ms, and aborts the
-    /// socket (true) when nothing has arrived within <paramref name="timeout"/> ms of the ping.
+    /// One heartbeat look at this socket: pings a client silent for its share of <paramref name="interval"/> ms, and
+    /// aborts the socket when nothing has arrived within <paramref name="timeout"/> ms of the ping. While the socket
+    /// is watched, <paramref name="next"/> is when to look again: when the ping falls due, when the answer's time is
+    /// up, or at once (the next round) when a ping could not be queued.
     /// </summary>
-    public bool CheckAlive(long now, long interval, long timeout)
+    internal Liveness CheckAlive(long now, long interval, long timeout, out long next)
     {
+        next = now;
+        if (Volatile.Read(ref _ended))
+        {
+            return Liveness.Ended;
+        }
         var heard = Volatile.Read(ref _lastHeard);
         if (_pingedAt != 0 && heard >= _pingedAt)
         {
@@ -112,18 +122,25 @@ public sealed partial class ClientConnection
         }
         if (_pingedAt == 0)
         {
-            if (now - heard >= PingAfter(interval) && TrySend(ServerPingFrame.Instance))
+            var due = heard + PingAfter(interval);
+            if (now < due)
+            {
+                next = due;
+            }
+            else if (TrySend(ServerPingFrame.Instance))
             {
                 _pingedAt = now;
+                next = now + timeout;
             }
-            return false;
+            return Liveness.Watched;
         }
         if (now - _pingedAt < timeout)
         {
-            return false;
+            next = _pingedAt + timeout;
+            return Liveness.Watched;
         }
         _socket.Abort(); // the receive loop fails and the connection ends as for a reset
-        return true;
+        return Liveness.Aborted;
     }
 
     /// <summary>After how many milliseconds of silence this socket is pinged (its own share of <paramref name="interval"/>).</summary>
@@ -228,6 +245,10 @@ public sealed partial class ClientConnection
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
             _socket.Abort();
+        }
+        finally
+        {
+            Volatile.Write(ref _ended, true);
         }
     }
 

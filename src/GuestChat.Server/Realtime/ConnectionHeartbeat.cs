@@ -5,24 +5,34 @@ namespace GuestChat.Server.Realtime;
 
 /// <summary>
 /// Finds dead sockets with one timer for all of them, rather than the WebSocket's own keep-alive timer per
-/// socket (at 10,000 idle sockets those fired 2,700 times a second). Each round it looks at every connection: one
-/// the server has heard nothing from for <see cref="RealtimeOptions.KeepAliveInterval"/> (less this socket's
-/// stagger, <see cref="PingAfter"/>) gets a <c>ping</c> frame, and one that sends nothing within
-/// <see cref="RealtimeOptions.KeepAliveTimeout"/> after it is aborted. Any frame from the client counts as an answer.
-/// Real time, not the injected clock: liveness is a transport matter.
+/// socket (at 10,000 idle sockets those fired 2,700 times a second). A socket the server has heard nothing from for
+/// <see cref="RealtimeOptions.KeepAliveInterval"/> (less this socket's stagger, <see cref="PingAfter"/>) gets a
+/// <c>ping</c> frame, and one that sends nothing within <see cref="RealtimeOptions.KeepAliveTimeout"/> after it is
+/// aborted. Any frame from the client counts as an answer. Each round looks only at the sockets whose time has come
+/// (<see cref="HeartbeatSchedule{T}"/>). Real time, not the injected clock: liveness is a transport matter.
 /// </summary>
-public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<RealtimeOptions> options, ILogger<ConnectionHeartbeat> logger)
+public sealed partial class ConnectionHeartbeat(IOptions<RealtimeOptions> options, ILogger<ConnectionHeartbeat> logger)
     : BackgroundService
 {
     private static readonly TimeSpan MinimumRound = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan MaximumRound = TimeSpan.FromSeconds(1);
 
+    private readonly RealtimeOptions _options = options.Value;
+
+    /// <summary>Reaches as far ahead as the longer period: no socket is due later than that after a look.</summary>
+    private readonly HeartbeatSchedule<ClientConnection> _schedule = new(Round(options.Value),
+        options.Value.KeepAliveInterval > options.Value.KeepAliveTimeout ? options.Value.KeepAliveInterval : options.Value.KeepAliveTimeout,
+        Environment.TickCount64);
+
+    /// <summary>How many sockets are watched (those that ended included, until their next look).</summary>
+    internal int Watched => _schedule.Count;
+
     /// <summary>
     /// How often the rounds run: a sixtieth of the shorter period (250 ms by default), at most a second. A round pings
     /// every socket that fell due since the last one, so long rounds send pings in bursts: with rounds of a quarter
     /// period, 10,000 idle sockets got about 2,500 pings (and sent as many pongs) at once every 3.75 s, stalling
-    /// the chats' messages behind them. Short rounds spread the same pings evenly; a round that pings nobody only
-    /// reads two numbers per socket.
+    /// the chats' messages behind them. Short rounds spread the same pings evenly, and a round looks only at the
+    /// sockets due in it.
     /// </summary>
     public static TimeSpan Round(RealtimeOptions options)
     {
@@ -39,36 +49,45 @@ public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<R
     /// </summary>
     public static long PingAfter(long interval, byte stagger) => interval - interval * stagger / 2_550;
 
+    /// <summary>Watches a socket from now until its connection ends; its first look is when its first ping falls due.</summary>
+    public void Watch(ClientConnection connection) =>
+        _schedule.Add(connection, Environment.TickCount64 + connection.PingAfter((long)_options.KeepAliveInterval.TotalMilliseconds));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        var interval = (long)settings.KeepAliveInterval.TotalMilliseconds;
-        var timeout = (long)settings.KeepAliveTimeout.TotalMilliseconds;
-        var connections = new List<ClientConnection>();
-        using var timer = new PeriodicTimer(Round(settings));
+        var interval = (long)_options.KeepAliveInterval.TotalMilliseconds;
+        var timeout = (long)_options.KeepAliveTimeout.TotalMilliseconds;
+        var due = new List<ClientConnection>();
+        using var timer = new PeriodicTimer(Round(_options));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                relay.CopyConnectionsTo(connections);
                 var now = Environment.TickCount64;
+                _schedule.TakeDue(now, due);
                 var aborted = 0;
                 Exception? failure = null;
-                foreach (var connection in connections)
+                foreach (var connection in due)
                 {
+                    var next = now; // after a failure, the next round tries again
                     try
                     {
-                        if (connection.CheckAlive(now, interval, timeout))
+                        switch (connection.CheckAlive(now, interval, timeout, out next))
                         {
-                            aborted++;
+                            case Liveness.Aborted:
+                                aborted++;
+                                continue;
+                            case Liveness.Ended:
+                                continue;
                         }
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
                         failure ??= e; // one socket's trouble must not stop the heartbeat of all the others
                     }
+                    _schedule.Add(connection, next);
                 }
-                connections.Clear();
+                due.Clear();
                 if (aborted > 0)
                 {
                     LogAborted(aborted);
@@ -89,4 +108,17 @@ public sealed partial class ConnectionHeartbeat(InProcessRelay relay, IOptions<R
 
     [LoggerMessage(2, LogLevel.Error, "A heartbeat round failed for at least one socket; the next round tries again")]
     private partial void LogRoundFailed(Exception exception);
+}
+
+/// <summary>What a heartbeat look at a socket found (<see cref="ClientConnection.CheckAlive"/>).</summary>
+internal enum Liveness
+{
+    /// <summary>Still watched: look again at the time given.</summary>
+    Watched,
+
+    /// <summary>Aborted now: it did not answer its ping in time.</summary>
+    Aborted,
+
+    /// <summary>Its connection has ended: no longer watched.</summary>
+    Ended,
 }

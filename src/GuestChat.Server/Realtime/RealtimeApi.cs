@@ -85,6 +85,7 @@ public static partial class RealtimeApi
             new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),
             services.GetRequiredService<IOptions<LimitOptions>>().Value, logger);
         relay.Register(connection);
+        services.GetRequiredService<ConnectionHeartbeat>().Watch(connection);
         using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
             .Register(connection.CloseForShutdown);
         LogConnected(logger, peer.Party, upgrade, relay.ConnectedCount);

@@ -123,6 +123,110 @@ public sealed class HeartbeatTests
         }
     }
 
+    /// <summary>
+    /// A round looks only at the sockets due in it: each is taken in the first round that starts at or after its time
+    /// (rounds of 250 ms here), never before, and a round that started before it leaves it where it is.
+    /// </summary>
+    [Fact]
+    public void ASocketIsTakenInTheFirstRoundThatStartsAtOrAfterItsTime()
+    {
+        var schedule = new HeartbeatSchedule<string>(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(15), now: 10_000);
+        schedule.Add("on the edge", due: 10_500);
+        schedule.Add("just after", due: 10_501);
+        schedule.Add("in a second", due: 11_000);
+        var due = new List<string>();
+
+        schedule.TakeDue(10_250, due);
+        Assert.Empty(due);
+        schedule.TakeDue(10_499, due);
+        Assert.Empty(due); // still the round of 10,250
+        schedule.TakeDue(10_500, due);
+        Assert.Equal(["on the edge"], due);
+        due.Clear();
+        schedule.TakeDue(10_749, due);
+        Assert.Empty(due);
+        schedule.TakeDue(10_750, due);
+        Assert.Equal(["just after"], due);
+        Assert.Equal(1, schedule.Count);
+    }
+
+    /// <summary>A late timer loses no socket: the rounds it skipped are taken together, each once.</summary>
+    [Fact]
+    public void TheRoundsALateTimerSkippedAreTakenTogether()
+    {
+        var schedule = new HeartbeatSchedule<string>(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(15), now: 10_000);
+        schedule.Add("a", due: 10_250);
+        schedule.Add("b", due: 10_600);
+        schedule.Add("c", due: 11_000);
+        schedule.Add("later", due: 11_001);
+        var due = new List<string>();
+
+        schedule.TakeDue(11_100, due);
+        Assert.Equal(["a", "b", "c"], due);
+        Assert.Equal(1, schedule.Count);
+
+        due.Clear();
+        schedule.TakeDue(11_200, due);
+        Assert.Empty(due);
+        schedule.Add("overdue", due: 9_000); // filed late: taken in the next round, not lost in one already taken
+        schedule.TakeDue(11_250, due);
+        Assert.Equal(["later", "overdue"], due);
+        Assert.Equal(0, schedule.Count);
+    }
+
+    /// <summary>
+    /// A time beyond the wheel's reach is filed in its furthest round, early rather than late (the heartbeat then looks,
+    /// finds the socket not due and files it again); after a stall longer than the whole wheel, every socket is taken once.
+    /// </summary>
+    [Fact]
+    public void ATimeBeyondTheWheelsReachIsTakenEarlyAndAStallLosesNoSocket()
+    {
+        var schedule = new HeartbeatSchedule<string>(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), now: 0); // rounds 1 s … 5 s
+        schedule.Add("far", due: 60_000);
+        var due = new List<string>();
+        schedule.TakeDue(4_999, due);
+        Assert.Empty(due);
+        schedule.TakeDue(5_000, due);
+        Assert.Equal(["far"], due);
+
+        due.Clear();
+        schedule.Add("soon", due: 6_000);
+        schedule.Add("last", due: 10_000);
+        schedule.TakeDue(1_000_000, due);
+        Assert.Equal(["soon", "last"], due);
+        schedule.Add("after the stall", due: 1_000_500);
+        schedule.TakeDue(1_000_999, due);
+        Assert.Equal(["soon", "last"], due);
+        schedule.TakeDue(1_001_000, due);
+        Assert.Equal(["soon", "last", "after the stall"], due);
+    }
+
+    /// <summary>The heartbeat watches each socket while it is open and stops once its connection has ended.</summary>
+    [Fact]
+    public async Task ASocketIsWatchedWhileOpenAndForgottenOnceItsConnectionEnds()
+    {
+        await using var host = await StartWithHeartbeatAsync(timeout: "00:00:05");
+        using var conversation = await Conversation.StartAsync(host);
+        var heartbeat = host.Services.GetRequiredService<ConnectionHeartbeat>();
+        var relay = host.Services.GetRequiredService<InProcessRelay>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var member = await conversation.ConnectMemberAsync())
+        {
+            await using var guest = await conversation.ConnectGuestAsync();
+            await member.WaitForAsync<ReadyFrame>();
+            await guest.WaitForAsync<ReadyFrame>();
+            Assert.Equal(2, heartbeat.Watched);
+
+            await Task.Delay(TimeSpan.FromSeconds(1)); // five pings each, answered: still watched
+            Assert.Equal(2, heartbeat.Watched);
+            await member.SendAsync(new PingFrame());
+            await member.WaitForAsync<PongFrame>();
+        }
+        await WaitUntilAsync(() => relay.ConnectedCount == 0, patience.Token);
+
+        await WaitUntilAsync(() => heartbeat.Watched == 0, patience.Token); // at the next look, within the 5 s timeout
+    }
+
     /// <summary>A host that pings a client after 0.2 s of silence and gives it <paramref name="timeout"/> to answer.</summary>
     private static Task<GuestChatHost> StartWithHeartbeatAsync(string timeout)
     {
