@@ -19,6 +19,10 @@ public sealed partial class ConnectionHeartbeat(IOptions<RealtimeOptions> option
 
     private readonly RealtimeOptions _options = options.Value;
 
+    /// <summary>The keep-alive periods in milliseconds, as every look compares them with <see cref="Environment.TickCount64"/>.</summary>
+    private readonly long _interval = (long)options.Value.KeepAliveInterval.TotalMilliseconds;
+    private readonly long _timeout = (long)options.Value.KeepAliveTimeout.TotalMilliseconds;
+
     /// <summary>Reaches as far ahead as the longer period: no socket is due later than that after a look.</summary>
     private readonly HeartbeatSchedule<ClientConnection> _schedule = new(Round(options.Value),
         options.Value.KeepAliveInterval > options.Value.KeepAliveTimeout ? options.Value.KeepAliveInterval : options.Value.KeepAliveTimeout,
@@ -51,12 +55,10 @@ public sealed partial class ConnectionHeartbeat(IOptions<RealtimeOptions> option
 
     /// <summary>Watches a socket from now until its connection ends; its first look is when its first ping falls due.</summary>
     public void Watch(ClientConnection connection) =>
-        _schedule.Add(connection, Environment.TickCount64 + connection.PingAfter((long)_options.KeepAliveInterval.TotalMilliseconds));
+        _schedule.Add(connection, Environment.TickCount64 + connection.PingAfter(_interval));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = (long)_options.KeepAliveInterval.TotalMilliseconds;
-        var timeout = (long)_options.KeepAliveTimeout.TotalMilliseconds;
         var due = new List<ClientConnection>();
         using var timer = new PeriodicTimer(Round(_options));
         try
@@ -72,7 +74,7 @@ public sealed partial class ConnectionHeartbeat(IOptions<RealtimeOptions> option
                     var next = now; // after a failure, the next round tries again
                     try
                     {
-                        switch (connection.CheckAlive(now, interval, timeout, out next))
+                        switch (connection.CheckAlive(now, _interval, _timeout, out next))
                         {
                             case Liveness.Aborted:
                                 aborted++;
