@@ -219,7 +219,7 @@ public static class BenchmarkRun
         ("lost", step.Lost), ("dup", step.Duplicates), ("errors", step.Errors), ("closed", step.ClosedSockets),
         ("server_cpu_pct", step.ServerCores * 100), ("server_cpu_us_per_msg", step.ServerCpuMicrosecondsPerMessage),
         ("server_rss_mb", step.ServerRssBytes / 1048576.0), ("bench_cpu_pct", step.BenchCores * 100),
-        ("other_cpu_pct", step.OtherCores * 100),
+        ("other_cpu_pct", step.OtherCores * 100), ("bench_gc_pause_ms", step.BenchGcPauseMs), ("bench_gcs", step.BenchCollections),
         ("pairs", pairs), ("idle", idle), ("duration_s", step.DurationSeconds),
         ("runs", step.RunsP99Ms.Count), ("p99_runs_ms", string.Join('/', step.RunsP99Ms.Select(p99 => BenchReport.Format(p99)))),
     ];

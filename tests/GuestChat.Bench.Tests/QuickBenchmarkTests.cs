@@ -51,6 +51,8 @@ public sealed class QuickBenchmarkTests
             Assert.Equal(0, relay.Number("errors"));
             Assert.Equal(0, relay.Number("closed"));
             Assert.True(relay.Number("server_rss_mb") > 0);
+            Assert.True(relay.Number("bench_gcs") >= 0);
+            Assert.True(relay.Number("bench_gc_pause_ms") >= 0);
             // Each rate ran twice; the line is the run with the median p99 (the higher of two), whole.
             Assert.Equal(2, relay.Number("runs"));
             var runs = relay.Fields["p99_runs_ms"].Split('/').Select(value => double.Parse(value, CultureInfo.InvariantCulture)).ToList();
@@ -127,7 +129,7 @@ public sealed class QuickBenchmarkTests
     public void ARateRunSeveralTimesReportsItsMedianRunWholeWithEveryRunsP99()
     {
         static Relay.RelayStepResult Run(double p99, long delivered) =>
-            new("guestchat", 1000, 10, 10_000, delivered, delivered / 10.0, 1, p99, p99 * 2, p99 * 3, p99, 0, 0, 0, 0, 0.5, 100, 1 << 20, 0.2, 0.1);
+            new("guestchat", 1000, 10, 10_000, delivered, delivered / 10.0, 1, p99, p99 * 2, p99 * 3, p99, 0, 0, 0, 0, 0.5, 100, 1 << 20, 0.2, 0.1, 0, 0);
 
         var median = Relay.RelayStepResult.MedianOf([Run(90, 9_000), Run(12, 10_000), Run(30, 9_990)]);
         Assert.Equal(30, median.P99Ms);

@@ -9,7 +9,8 @@ public sealed record RelayStepResult(
     string Target, int Offered, double DurationSeconds, long Sent, long Delivered, double DeliveredPerSecond,
     double P50Ms, double P99Ms, double P999Ms, double MaxMs, double StoredP99Ms,
     long Lost, long Duplicates, long Errors, int ClosedSockets,
-    double ServerCores, double ServerCpuMicrosecondsPerMessage, long ServerRssBytes, double BenchCores, double OtherCores)
+    double ServerCores, double ServerCpuMicrosecondsPerMessage, long ServerRssBytes, double BenchCores, double OtherCores,
+    double BenchGcPauseMs, int BenchCollections)
 {
     /// <summary>The relay did not keep up: it fell behind the offered rate, lost messages or queued for over a second.</summary>
     public bool Saturated => DeliveredPerSecond < 0.9 * Offered || Lost > 0 || P99Ms > 1000;
@@ -54,6 +55,9 @@ public sealed class RelayLoad(TextWriter? progress = null) : IFrameHandler
         var serverBefore = ProcessSample.Read(processId);
         var benchBefore = ProcessSample.Read(Environment.ProcessId);
         var machineBefore = ProcessSample.ReadMachine();
+        // The generator's own collections pause its receive loops, which adds to the measured latency of either relay.
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var collectionsBefore = GC.CollectionCount(0);
         var start = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 100);
         step.StartTimestamp = start;
         var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,6 +89,8 @@ public sealed class RelayLoad(TextWriter? progress = null) : IFrameHandler
         var serverAfter = ProcessSample.Read(processId);
         var benchAfter = ProcessSample.Read(Environment.ProcessId);
         var machineAfter = ProcessSample.ReadMachine();
+        var pause = GC.GetTotalPauseDuration() - pauseBefore;
+        var collections = GC.CollectionCount(0) - collectionsBefore;
         await Task.Delay(200, cancellationToken); // let the last stored answers arrive before the step is dropped
         Volatile.Write(ref _current, null);
 
@@ -106,7 +112,8 @@ public sealed class RelayLoad(TextWriter? progress = null) : IFrameHandler
             delivered == 0 ? 0 : (serverAfter.CpuSeconds - serverBefore.CpuSeconds) * 1e6 / delivered,
             serverAfter.RssBytes, ProcessSample.CoresBetween(benchBefore, benchAfter),
             Math.Max(0, ProcessSample.CoresBetween(machineBefore, machineAfter) - ProcessSample.CoresBetween(serverBefore, serverAfter)
-                - ProcessSample.CoresBetween(benchBefore, benchAfter)));
+                - ProcessSample.CoresBetween(benchBefore, benchAfter)),
+            pause.TotalMilliseconds, collections);
     }
 
     private static void Schedule(RelayStep step, IReadOnlyList<(BenchSocket First, BenchSocket Second)> pairs, int rate, long start,
