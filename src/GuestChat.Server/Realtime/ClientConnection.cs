@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using GuestChat.Protocol;
 using GuestChat.Server.Chats;
 using GuestChat.Server.Configuration;
@@ -10,14 +9,19 @@ namespace GuestChat.Server.Realtime;
 
 /// <summary>
 /// One client's WebSocket: a receive loop that parses frames and hands them to <see cref="ChatWriter"/>, and a
-/// send path. A frame is written at once on the calling thread (the chat writer's, after its commit) when
-/// nothing is queued and no write is in progress, which saves a thread hop per frame; otherwise it goes to a
-/// bounded channel that a send loop drains in order. The server closes with a close frame, waits a little for
-/// the client's, then aborts. Memory per idle socket stays small: the receive loop waits with a zero-byte read
-/// and rents a buffer only while a message is arriving.
+/// send path. A frame is written at once on the calling thread (the chat writer's, after its commit) when no
+/// write is in progress, which saves a thread hop per frame; otherwise it waits in a queue, in order, and a
+/// drain on the thread pool writes what queued. The server closes with a close frame, and aborts if the client
+/// has not answered it within <see cref="CloseTimeout"/>.
+/// <para>
+/// Memory per idle socket stays small: the receive loop waits with a zero-byte read and rents a buffer only while
+/// a message is arriving, and nothing on the send side exists while nothing is waiting to be written (the queue
+/// is made when a frame must wait, dropped once empty, and the drain runs only while frames wait). A channel and a
+/// send loop waiting on it held about 1 KB per socket.
+/// </para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
-    Justification = "The send lock is a SemaphoreSlim used only through Wait(0) and WaitAsync: it never creates a wait handle, so there is nothing to dispose.")]
+    Justification = "The close's deadline is made by Close and disposed when RunAsync ends, which every connection goes through.")]
 public sealed partial class ClientConnection
 {
     /// <summary>Real time, not the injected clock: how long a peer may take to answer a close is a transport matter.</summary>
@@ -26,15 +30,28 @@ public sealed partial class ClientConnection
     private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
     private readonly WebSocket _socket;
-    private readonly Channel<ServerFrame> _outbox;
     private readonly ChatWriter _writer;
     private readonly SendBudget _budget;
     private readonly LimitOptions _limits;
     private readonly ILogger _logger;
-    private readonly Lock _closeLock = new();
 
-    /// <summary>Held by whoever writes to the socket: the backlog, a direct write, or the send loop.</summary>
-    private readonly SemaphoreSlim _writing = new(0, 1);
+    /// <summary>Guards the send side's state below.</summary>
+    private readonly Lock _sendLock = new();
+
+    /// <summary>
+    /// Someone holds the right to write to the socket: the backlog (from the start), a direct write, or a drain.
+    /// After the close frame, or a failed write, it is never given back: nothing more is written.
+    /// </summary>
+    private bool _writing = true;
+
+    /// <summary>Frames waiting behind the write in progress, in order (made when one must wait, dropped once empty).</summary>
+    private Queue<ServerFrame>? _queued;
+
+    /// <summary>Set by <see cref="Close"/>: completes once the close frame is written, or the socket failed.</summary>
+    private TaskCompletionSource? _closeSent;
+
+    /// <summary>Set by <see cref="Close"/>: aborts the socket when the close has not completed in time.</summary>
+    private CancellationTokenSource? _closeDeadline;
     private Dictionary<ChatId, long>? _backlogSent;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
@@ -62,11 +79,6 @@ public sealed partial class ClientConnection
         _budget = budget;
         _limits = limits;
         _logger = logger;
-        _outbox = Channel.CreateBounded<ServerFrame>(new BoundedChannelOptions(limits.SocketQueueLength)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public Peer Peer { get; }
@@ -75,31 +87,45 @@ public sealed partial class ClientConnection
     public SocketUpgrade Upgrade { get; }
 
     /// <summary>
-    /// Writes a frame now if nothing is queued before it and no write is in progress, else queues it; a client
+    /// Writes a frame now if no write is in progress (then nothing is queued either), else queues it; a client
     /// that lets the queue fill up is closed with 1013 (it resumes from its backlog).
     /// </summary>
     public bool TrySend(ServerFrame frame)
     {
-        if (_outbox.Reader.Count == 0 && _writing.Wait(0))
+        var full = false;
+        lock (_sendLock)
         {
-            if (Volatile.Read(ref _closing) || AlreadySent(frame))
+            if (_closing)
             {
-                _writing.Release();
                 return false;
             }
-            WriteDirectly(frame);
-            return true;
+            if (!_writing)
+            {
+                _writing = true; // taken: written below, on this thread
+            }
+            else if ((_queued ??= new Queue<ServerFrame>()).Count < _limits.SocketQueueLength)
+            {
+                _queued.Enqueue(frame);
+                return true;
+            }
+            else
+            {
+                full = true;
+            }
         }
-        if (_outbox.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-        if (!Volatile.Read(ref _closing))
+        if (full)
         {
             LogQueueOverflow(Peer.Party);
             Close(TryAgainLater, "too slow", dropQueued: true);
+            return false;
         }
-        return false;
+        if (AlreadySent(frame))
+        {
+            WriteDone();
+            return false;
+        }
+        WriteDirectly(frame);
+        return true;
     }
 
     /// <summary>
@@ -155,9 +181,13 @@ public sealed partial class ClientConnection
     /// <summary>Closes with 1001 (the server is stopping).</summary>
     public void CloseForShutdown() => Close(WebSocketCloseStatus.EndpointUnavailable, "server stopping", dropQueued: true);
 
+    /// <summary>
+    /// Closes once: the frames already queued are written first unless <paramref name="dropQueued"/>, then the close
+    /// frame; if that and the client's answer take longer than <see cref="CloseTimeout"/>, the socket is aborted.
+    /// </summary>
     private void Close(WebSocketCloseStatus status, string reason, bool dropQueued)
     {
-        lock (_closeLock)
+        lock (_sendLock)
         {
             if (_closing)
             {
@@ -167,10 +197,19 @@ public sealed partial class ClientConnection
             _closeStatus = status;
             _closeReason = reason;
             _dropQueued = dropQueued;
+            _closeSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _closeDeadline = new CancellationTokenSource(CloseTimeout);
+            _closeDeadline.Token.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), _socket);
+            if (_writing)
+            {
+                return; // the write in progress, or the backlog, hands over to a drain that ends with the close frame
+            }
+            _writing = true;
         }
-        _outbox.Writer.TryComplete();
+        StartDrain();
     }
 
+    /// <summary>Writes a frame on this thread, holding the write; a write that cannot complete at once goes on in a drain.</summary>
     private void WriteDirectly(ServerFrame frame)
     {
         ValueTask write;
@@ -180,33 +219,98 @@ public sealed partial class ClientConnection
         }
         catch (Exception e) when (IsSocketFailure(e))
         {
-            _writing.Release();
-            return; // the socket is failing: the receive loop ends the connection
+            StopWriting();
+            return;
         }
         if (write.IsCompletedSuccessfully)
         {
-            _writing.Release();
+            WriteDone();
         }
         else
         {
-            _ = FinishWriteAsync(write);
+            _ = DrainAsync(write);
         }
     }
 
-    private async Task FinishWriteAsync(ValueTask write)
+    /// <summary>
+    /// The holder of the write finished on its own thread: it lets go, unless frames queued meanwhile or a close is
+    /// waiting, which a drain on the thread pool then takes on (never the caller: it may be the chat writer).
+    /// </summary>
+    private void WriteDone()
+    {
+        lock (_sendLock)
+        {
+            if (!_closing && _queued is not { Count: > 0 })
+            {
+                _queued = null;
+                _writing = false;
+                return;
+            }
+        }
+        StartDrain();
+    }
+
+    private void StartDrain() => ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.DrainAsync(default), this, preferLocal: false);
+
+    /// <summary>
+    /// Holding the write: finishes <paramref name="pending"/>, writes the queued frames in order, then lets go; or,
+    /// when the socket is closing, writes the close frame and keeps the write, so that nothing follows it.
+    /// </summary>
+    private async Task DrainAsync(ValueTask pending)
     {
         try
         {
-            await write;
+            await pending;
+            while (true)
+            {
+                ServerFrame? frame;
+                lock (_sendLock)
+                {
+                    if (!_dropQueued && _queued is { Count: > 0 } queued)
+                    {
+                        frame = queued.Dequeue();
+                    }
+                    else
+                    {
+                        _queued = null;
+                        if (!_closing)
+                        {
+                            _writing = false;
+                            return;
+                        }
+                        break;
+                    }
+                }
+                if (!AlreadySent(frame))
+                {
+                    await WriteAsync(frame);
+                }
+            }
+            // Closing, or stopped after a failure (no close frame then: the socket is aborted).
+            if (_closeDeadline is { } deadline && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, deadline.Token);
+            }
+            _closeSent?.TrySetResult();
         }
-        catch (Exception e) when (IsSocketFailure(e))
+        catch (Exception e) when (IsSocketFailure(e) || e is OperationCanceledException)
         {
-            // the socket is failing: the receive loop ends the connection
+            StopWriting();
         }
-        finally
+    }
+
+    /// <summary>A write failed, or the connection ended: nothing more is queued or written, and a close waits no longer.</summary>
+    private void StopWriting()
+    {
+        TaskCompletionSource? closeSent;
+        lock (_sendLock)
         {
-            _writing.Release();
+            _closing = true;
+            _dropQueued = true;
+            _queued = null;
+            closeSent = _closeSent;
         }
+        closeSent?.TrySetResult();
     }
 
     /// <summary>How a write to a closing, aborted or reset socket fails.</summary>
@@ -218,28 +322,25 @@ public sealed partial class ClientConnection
         frame is MessageFrame message && _backlogSent is not null
         && _backlogSent.TryGetValue(message.ChatId, out var sent) && message.Seq <= sent;
 
-    /// <summary>Runs the connection: backlog, <c>ready</c>, then both loops until the socket closes.</summary>
+    /// <summary>Runs the connection: backlog, <c>ready</c>, then the receive loop until the socket closes.</summary>
     public async Task RunAsync(IChatStore store, CancellationToken aborted)
     {
         // One registration for the connection's life, rather than one per read and write.
         using var abort = aborted.Register(static socket => ((WebSocket)socket!).Abort(), _socket);
         try
         {
-            // The send lock starts taken: live frames wait in the channel until the backlog and ready are out.
+            // The write starts taken: live frames queue until the backlog and ready are out.
             await SendBacklogAsync(store, aborted);
             await WriteAsync(new ReadyFrame());
             var receiving = ReceiveLoopAsync(aborted);
-            var sending = SendLoopAsync();
-            if (await Task.WhenAny(receiving, sending) == receiving)
+            WriteDone();
+            // Until the client closes, or answers the server's close (the close's deadline aborts a silent one).
+            await receiving;
+            // The client closed: answer it once the queued frames are out.
+            Close(WebSocketCloseStatus.NormalClosure, "", dropQueued: false);
+            if (_closeSent is { } closeSent)
             {
-                // The client closed (or the read failed): answer the close once queued frames are out.
-                Close(WebSocketCloseStatus.NormalClosure, "", dropQueued: false);
-                await WaitOrAbortAsync(sending);
-            }
-            else
-            {
-                // The server closed: give the client a moment to answer, then abort.
-                await WaitOrAbortAsync(receiving);
+                await closeSent.Task; // or the socket failed, or the close's deadline aborted it
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
@@ -248,23 +349,9 @@ public sealed partial class ClientConnection
         }
         finally
         {
+            StopWriting();
+            _closeDeadline?.Dispose();
             Volatile.Write(ref _ended, true);
-        }
-    }
-
-    private async Task WaitOrAbortAsync(Task loop)
-    {
-        if (await Task.WhenAny(loop, Task.Delay(CloseTimeout)) != loop)
-        {
-            _socket.Abort();
-        }
-        try
-        {
-            await loop;
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-        {
-            // aborted or reset: nothing left to do
         }
     }
 
@@ -296,59 +383,6 @@ public sealed partial class ClientConnection
             }
             // A chat idle past its time expires now rather than at the next sweep.
             await _writer.SubmitAsync(new ExpireIfIdle(chat.Id), cancellationToken);
-        }
-    }
-
-    /// <summary>Drains the channel in order; it holds the send lock from the start (taken for the backlog).</summary>
-    private async Task SendLoopAsync()
-    {
-        var reader = _outbox.Reader;
-        var holding = true;
-        try
-        {
-            while (true)
-            {
-                if (holding && reader.Count == 0)
-                {
-                    _writing.Release(); // nothing queued: let frames be written directly
-                    holding = false;
-                }
-                if (!await reader.WaitToReadAsync())
-                {
-                    break;
-                }
-                if (!holding)
-                {
-                    await _writing.WaitAsync();
-                    holding = true;
-                }
-                while (!Volatile.Read(ref _dropQueued) && reader.TryRead(out var frame))
-                {
-                    if (!AlreadySent(frame))
-                    {
-                        await WriteAsync(frame);
-                    }
-                }
-                if (Volatile.Read(ref _dropQueued))
-                {
-                    break;
-                }
-            }
-            if (!holding)
-            {
-                await _writing.WaitAsync(); // let a direct write in progress finish before the close frame
-                holding = true;
-            }
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(CloseTimeout);
-                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
-            }
-        }
-        finally
-        {
-            // Closed: direct writes stop at the closing flag; keep the lock so none starts after the close frame.
-            Volatile.Write(ref _closing, true);
         }
     }
 
