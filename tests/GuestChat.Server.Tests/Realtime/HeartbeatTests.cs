@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using GuestChat.Server.Realtime;
+using GuestChat.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GuestChat.Server.Tests.Realtime;
@@ -24,10 +25,10 @@ public sealed class HeartbeatTests
         await dead.ConnectAsync(new Uri(conversation.Guest.BaseUri, "ws/guest").ToWebSocket(), CancellationToken.None);
         var relay = host.Services.GetRequiredService<InProcessRelay>();
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => relay.ConnectedCount == 2, patience.Token); // registered just after the upgrade
+        await Poll.UntilAsync(() => relay.ConnectedCount == 2, patience.Token); // registered just after the upgrade
 
         // Never reading, the dead client never answers; wait (bounded) for the server to drop it.
-        await WaitUntilAsync(() => relay.ConnectedCount == 1, patience.Token);
+        await Poll.UntilAsync(() => relay.ConnectedCount == 1, patience.Token);
 
         await alive.SendAsync(new PingFrame());
         await alive.WaitForAsync<PongFrame>(); // the live socket, answering pings all along, is still open
@@ -55,7 +56,7 @@ public sealed class HeartbeatTests
 
         var relay = host.Services.GetRequiredService<InProcessRelay>();
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => relay.ConnectedCount == 1, patience.Token);
+        await Poll.UntilAsync(() => relay.ConnectedCount == 1, patience.Token);
         await answering.SendAsync(new PingFrame());
         await answering.WaitForAsync<PongFrame>(); // pinged every 0.2 s of silence, answered each time: still open
         Assert.Equal(WebSocketState.Open, answering.Socket.State);
@@ -108,7 +109,7 @@ public sealed class HeartbeatTests
             }
             var relay = host.Services.GetRequiredService<InProcessRelay>();
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await WaitUntilAsync(() => relay.ConnectedCount == clients.Count, patience.Token);
+            await Poll.UntilAsync(() => relay.ConnectedCount == clients.Count, patience.Token);
 
             var connections = new List<ClientConnection>();
             relay.CopyConnectionsTo(connections);
@@ -222,9 +223,9 @@ public sealed class HeartbeatTests
             await member.SendAsync(new PingFrame());
             await member.WaitForAsync<PongFrame>();
         }
-        await WaitUntilAsync(() => relay.ConnectedCount == 0, patience.Token);
+        await Poll.UntilAsync(() => relay.ConnectedCount == 0, patience.Token);
 
-        await WaitUntilAsync(() => heartbeat.Watched == 0, patience.Token); // at the next look, within the 5 s timeout
+        await Poll.UntilAsync(() => heartbeat.Watched == 0, patience.Token); // at the next look, within the 5 s timeout
     }
 
     /// <summary>A host that pings a client after 0.2 s of silence and gives it <paramref name="timeout"/> to answer.</summary>
@@ -234,14 +235,6 @@ public sealed class HeartbeatTests
         options.Configuration["GuestChat:Realtime:KeepAliveInterval"] = "00:00:00.2";
         options.Configuration["GuestChat:Realtime:KeepAliveTimeout"] = timeout;
         return GuestChatHost.StartAsync(options);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            await Task.Delay(50, cancellationToken);
-        }
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using GuestChat.Server.Chats;
 using GuestChat.Server.Realtime;
+using GuestChat.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GuestChat.Server.Tests.Realtime;
@@ -38,8 +39,9 @@ public sealed class SlowClientTests
         {
             Assert.Equal(2 + i, (await member.NextAsync<StoredFrame>()).Seq); // the sender is answered all along
         }
-        await WaitUntilAsync(() => host.Logs.Contains("Closing a Guest socket whose send queue is full"));
-        await WaitUntilAsync(() => !HasGuestSocket(host, conversation.Chat));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => host.Logs.Contains("Closing a Guest socket whose send queue is full"), patience.Token);
+        await Poll.UntilAsync(() => !HasGuestSocket(host, conversation.Chat), patience.Token);
 
         // The member's socket is unaffected.
         await member.SendStoredAsync(conversation.Chat, "after", [42]);
@@ -79,8 +81,7 @@ public sealed class SlowClientTests
         };
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", client.Origin);
-        var uri = new UriBuilder(new Uri(client.BaseUri, path)) { Scheme = "ws" }.Uri;
-        await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), CancellationToken.None);
+        await socket.ConnectAsync(new Uri(client.BaseUri, path).ToWebSocket(), new HttpMessageInvoker(handler), CancellationToken.None);
         return socket;
     }
 
@@ -89,15 +90,5 @@ public sealed class SlowClientTests
         var connections = new List<ClientConnection>();
         host.Services.GetRequiredService<InProcessRelay>().CopyConnectionsTo(connections);
         return connections.Any(connection => connection.Peer.Party == Party.Guest && connection.Peer.GuestChat == chat);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition was not met within 30 s.");
-            await Task.Delay(50);
-        }
     }
 }
