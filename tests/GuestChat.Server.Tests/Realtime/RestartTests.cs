@@ -42,6 +42,31 @@ public sealed class RestartTests
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
+    /// <summary>
+    /// A stopping server tells every client to go elsewhere (1001) rather than leaving its socket to time out, the
+    /// member's and the guest's alike, upgraded by either path.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StoppingClosesEverySocketWithGoingAway(bool connectionUpgrade)
+    {
+        var options = new GuestChatHostOptions();
+        options.Configuration["GuestChat:Realtime:ConnectionUpgrade"] = connectionUpgrade ? "true" : "false";
+        await using var host = await GuestChatHost.StartAsync(options);
+        using var conversation = await Conversation.StartAsync(host);
+        await using var member = await conversation.ConnectMemberAsync();
+        await using var guest = await conversation.ConnectGuestAsync();
+        await member.WaitForAsync<ReadyFrame>();
+        await guest.WaitForAsync<ReadyFrame>();
+
+        await host.StopAsync();
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await member.ClosedAsync());
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await guest.ClosedAsync());
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+    }
+
     /// <summary>One end of the conversation.</summary>
     private sealed class Side(string name, Func<Task<ChatSocket>> connect, ChatId chat)
     {
