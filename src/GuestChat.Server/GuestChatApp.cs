@@ -92,6 +92,7 @@ public static class GuestChatApp
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionHeartbeat>());
         services.AddSingleton<ChatWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ChatWriter>());
+        services.AddSingleton<RealtimeServices>();
         services.AddSingleton<ExpireIdleChats>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpireIdleChats>());
         services.AddSingleton<TermsProvider>();

@@ -17,7 +17,9 @@ namespace GuestChat.Server.Realtime;
 /// Memory per idle socket stays small: the receive loop waits with a zero-byte read and rents a buffer only while
 /// a message is arriving, and nothing on the send side exists while nothing is waiting to be written (the queue
 /// is made when a frame must wait, dropped once empty, and the drain runs only while frames wait). A channel and a
-/// send loop waiting on it held about 1 KB per socket.
+/// send loop waiting on it held about 1 KB per socket. An idle socket waits in one method of ours
+/// (<see cref="RunAsync"/>), whose state is the only one it keeps; what all sockets share is one reference
+/// (<see cref="RealtimeServices"/>), and the send budget is a struct within.
 /// </para>
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
@@ -30,10 +32,9 @@ public sealed partial class ClientConnection
     private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
 
     private readonly WebSocket _socket;
-    private readonly ChatWriter _writer;
-    private readonly SendBudget _budget;
-    private readonly LimitOptions _limits;
+    private readonly RealtimeServices _services;
     private readonly ILogger _logger;
+    private SendBudget _budget;
 
     /// <summary>Guards the send side's state below.</summary>
     private readonly Lock _sendLock = new();
@@ -70,15 +71,14 @@ public sealed partial class ClientConnection
     /// <summary>Set when <see cref="RunAsync"/> has finished: the heartbeat stops watching at its next look.</summary>
     private bool _ended;
 
-    public ClientConnection(WebSocket socket, Peer peer, SocketUpgrade upgrade, ChatWriter writer, SendBudget budget, LimitOptions limits, ILogger logger)
+    public ClientConnection(WebSocket socket, Peer peer, SocketUpgrade upgrade, RealtimeServices services)
     {
         _socket = socket;
         Peer = peer;
         Upgrade = upgrade;
-        _writer = writer;
-        _budget = budget;
-        _limits = limits;
-        _logger = logger;
+        _services = services;
+        _budget = new SendBudget(services.SendsPerSocket, services.Clock);
+        _logger = services.Logger;
     }
 
     public Peer Peer { get; }
@@ -103,7 +103,7 @@ public sealed partial class ClientConnection
             {
                 _writing = true; // taken: written below, on this thread
             }
-            else if ((_queued ??= new Queue<ServerFrame>()).Count < _limits.SocketQueueLength)
+            else if ((_queued ??= new Queue<ServerFrame>()).Count < _services.Limits.SocketQueueLength)
             {
                 _queued.Enqueue(frame);
                 return true;
@@ -322,20 +322,37 @@ public sealed partial class ClientConnection
         frame is MessageFrame message && _backlogSent is not null
         && _backlogSent.TryGetValue(message.ChatId, out var sent) && message.Seq <= sent;
 
-    /// <summary>Runs the connection: backlog, <c>ready</c>, then the receive loop until the socket closes.</summary>
-    public async Task RunAsync(IChatStore store, CancellationToken aborted)
+    /// <summary>
+    /// Runs the connection until the socket closes: registered with the relay and the heartbeat, it sends the
+    /// backlog and <c>ready</c>, then handles frames as they arrive. <paramref name="aborted"/> fires when the
+    /// connection is gone. The receive loop is here, not in a method of its own, so that an idle socket's wait
+    /// holds this one state machine rather than a chain of them.
+    /// </summary>
+    public async Task RunAsync(CancellationToken aborted)
     {
+        var relay = _services.Relay;
+        relay.Register(this);
+        _services.Heartbeat.Watch(this);
+        LogConnected(Peer.Party, Upgrade, relay.ConnectedCount);
         // One registration for the connection's life, rather than one per read and write.
-        using var abort = aborted.Register(static socket => ((WebSocket)socket!).Abort(), _socket);
+        using var abort = aborted.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), _socket);
         try
         {
             // The write starts taken: live frames queue until the backlog and ready are out.
-            await SendBacklogAsync(store, aborted);
+            await SendBacklogAsync(aborted);
             await WriteAsync(new ReadyFrame());
-            var receiving = ReceiveLoopAsync(aborted);
             WriteDone();
             // Until the client closes, or answers the server's close (the close's deadline aborts a silent one).
-            await receiving;
+            while (true)
+            {
+                // Wait for the next message without holding a buffer. Reads take no token: the socket is aborted instead.
+                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                Volatile.Write(ref _lastHeard, Environment.TickCount64);
+                if (peek.MessageType == WebSocketMessageType.Close || !await ReadMessageAsync(peek, aborted))
+                {
+                    break;
+                }
+            }
             // The client closed: answer it once the queued frames are out.
             Close(WebSocketCloseStatus.NormalClosure, "", dropQueued: false);
             if (_closeSent is { } closeSent)
@@ -347,17 +364,26 @@ public sealed partial class ClientConnection
         {
             _socket.Abort();
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // After the upgrade there is no response to write: log the kind of failure and drop the socket.
+            LogSocketFailed(e, Peer.Party);
+            _socket.Abort();
+        }
         finally
         {
             StopWriting();
             _closeDeadline?.Dispose();
             Volatile.Write(ref _ended, true);
+            relay.Unregister(this);
+            LogDisconnected(Peer.Party, _socket.CloseStatus);
         }
     }
 
-    private async Task SendBacklogAsync(IChatStore store, CancellationToken cancellationToken)
+    private async Task SendBacklogAsync(CancellationToken cancellationToken)
     {
-        await _writer.FlushAsync(cancellationToken); // acknowledgements still waiting for a commit, so none is sent again
+        var store = _services.Store;
+        await _services.Writer.FlushAsync(cancellationToken); // acknowledgements still waiting for a commit, so none is sent again
         IReadOnlyList<ChatRecord> chats = Peer.Party == Party.Member
             ? await store.ListActiveForDeviceAsync(Peer.Device, cancellationToken)
             : await store.FindAsync(Peer.GuestChat, cancellationToken) is { State: ChatState.Active } own ? [own] : [];
@@ -382,7 +408,7 @@ public sealed partial class ClientConnection
                 await WriteAsync(new DeliveredFrame(chat.Id, delivered));
             }
             // A chat idle past its time expires now rather than at the next sweep.
-            await _writer.SubmitAsync(new ExpireIfIdle(chat.Id), cancellationToken);
+            await _services.Writer.SubmitAsync(new ExpireIfIdle(chat.Id), cancellationToken);
         }
     }
 
@@ -396,41 +422,35 @@ public sealed partial class ClientConnection
         return _socket.SendAsync(bytes, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
     }
 
-    /// <summary>Reads and handles frames; reads take no token (the socket is aborted instead, see RunAsync).</summary>
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and handles the message whose arrival <paramref name="peek"/> announced; false when the client closed
+    /// in the middle of it.
+    /// </summary>
+    private async Task<bool> ReadMessageAsync(ValueWebSocketReceiveResult peek, CancellationToken cancellationToken)
     {
-        while (true)
+        var message = new IncomingMessage(ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer), peek.MessageType);
+        try
         {
-            // Wait for the next message without holding a buffer.
-            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-            Volatile.Write(ref _lastHeard, Environment.TickCount64);
-            if (peek.MessageType == WebSocketMessageType.Close)
+            if (!(peek.EndOfMessage && peek.Count == 0) && !await ReadToEndAsync(message))
             {
-                return;
+                return false;
             }
-            var message = new IncomingMessage(ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer), peek.MessageType);
-            try
+            if (Volatile.Read(ref _closing))
             {
-                if (!(peek.EndOfMessage && peek.Count == 0) && !await ReadToEndAsync(message))
-                {
-                    return; // the client closed mid-message
-                }
-                if (Volatile.Read(ref _closing))
-                {
-                    continue; // closing: read and discard until the client's close arrives
-                }
-                if (message.TooLarge)
-                {
-                    LogFrameRefused("too-large", message.Count);
-                    Close(WebSocketCloseStatus.MessageTooBig, "frame too large", dropQueued: true);
-                    continue;
-                }
-                await HandleAsync(message.Buffer.AsMemory(0, message.Count), message.Type, cancellationToken);
+                return true; // closing: read and discard until the client's close arrives
             }
-            finally
+            if (message.TooLarge)
             {
-                ArrayPool<byte>.Shared.Return(message.Buffer);
+                LogFrameRefused("too-large", message.Count);
+                Close(WebSocketCloseStatus.MessageTooBig, "frame too large", dropQueued: true);
+                return true;
             }
+            await HandleAsync(message.Buffer.AsMemory(0, message.Count), message.Type, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(message.Buffer);
         }
     }
 
@@ -441,14 +461,14 @@ public sealed partial class ClientConnection
         {
             if (message.Count == message.Buffer.Length)
             {
-                if (message.Buffer.Length > _limits.MaxFrameBytes)
+                if (message.Buffer.Length > _services.Limits.MaxFrameBytes)
                 {
                     message.TooLarge = true;
                     message.Count = 0; // keep reading to the end of the message, into the same buffer
                 }
                 else
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(message.Buffer.Length * 2, _limits.MaxFrameBytes + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(message.Buffer.Length * 2, _services.Limits.MaxFrameBytes + 1));
                     message.Buffer.AsSpan(0, message.Count).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(message.Buffer);
                     message.Buffer = larger;
@@ -462,7 +482,7 @@ public sealed partial class ClientConnection
             message.Count += result.Count;
             if (result.EndOfMessage)
             {
-                message.TooLarge |= message.Count > _limits.MaxFrameBytes;
+                message.TooLarge |= message.Count > _services.Limits.MaxFrameBytes;
                 return true;
             }
         }
@@ -501,7 +521,7 @@ public sealed partial class ClientConnection
                 }
                 else if (ack.Seq > 0)
                 {
-                    await _writer.SubmitAsync(new Acknowledge(ackChat, this, ack.Seq), cancellationToken);
+                    await _services.Writer.SubmitAsync(new Acknowledge(ackChat, this, ack.Seq), cancellationToken);
                 }
                 break;
             case PingFrame:
@@ -530,8 +550,8 @@ public sealed partial class ClientConnection
         }
         var size = Base64UrlText.DecodedLength(send.Body);
         var refusal = size < 1 ? ErrorCodes.InvalidBody
-            : size > _limits.MaxEnvelopeBytes ? ErrorCodes.BodyTooLarge
-            : !_budget.TryTake() ? ErrorCodes.RateLimited
+            : size > _services.Limits.MaxEnvelopeBytes ? ErrorCodes.BodyTooLarge
+            : !_budget.TryTake(_services.SendsPerSocket, _services.Clock) ? ErrorCodes.RateLimited
             : null;
         if (refusal is not null)
         {
@@ -542,8 +562,17 @@ public sealed partial class ClientConnection
         ChatCommand command = send.Kind == EnvelopeKinds.Stored
             ? new SendEnvelope(chat, this, send.ClientId, Base64UrlText.DecodeChecked(send.Body))
             : new SendEphemeral(chat, this, send.Body);
-        await _writer.SubmitAsync(command, cancellationToken);
+        await _services.Writer.SubmitAsync(command, cancellationToken);
     }
+
+    [LoggerMessage(3, LogLevel.Debug, "A {Party} socket connected, upgraded by the {Upgrade} path ({Connected} connected)")]
+    private partial void LogConnected(Party party, SocketUpgrade upgrade, int connected);
+
+    [LoggerMessage(4, LogLevel.Error, "A {Party} socket failed and was aborted")]
+    private partial void LogSocketFailed(Exception exception, Party party);
+
+    [LoggerMessage(5, LogLevel.Debug, "A {Party} socket closed with {CloseStatus}")]
+    private partial void LogDisconnected(Party party, WebSocketCloseStatus? closeStatus);
 
     [LoggerMessage(1, LogLevel.Warning, "Closing a {Party} socket whose send queue is full")]
     private partial void LogQueueOverflow(Party party);

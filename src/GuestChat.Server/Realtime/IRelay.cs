@@ -18,11 +18,21 @@ public interface IRelay
     void EndGuestSockets(ChatId chat);
 }
 
-/// <summary>The sockets connected to this process, by member device and by guest chat.</summary>
+/// <summary>
+/// The sockets connected to this process, by member device and by guest chat. When the application stops, every
+/// one of them is closed with 1001 (go elsewhere): one registration for all of them, not one per socket.
+/// </summary>
 public sealed class InProcessRelay : IRelay
 {
     private readonly ConnectionSet<DeviceId> _devices = new();
     private readonly ConnectionSet<ChatId> _guests = new();
+    private readonly CancellationToken _stopping;
+
+    public InProcessRelay(IHostApplicationLifetime lifetime)
+    {
+        _stopping = lifetime.ApplicationStopping;
+        _stopping.UnsafeRegister(static relay => ((InProcessRelay)relay!).CloseAllForShutdown(), this);
+    }
 
     public void Register(ClientConnection connection)
     {
@@ -33,6 +43,21 @@ public sealed class InProcessRelay : IRelay
         else
         {
             _guests.Add(connection.Peer.GuestChat, connection);
+        }
+        // Added after the stopping sweep copied the connections: the token is already cancelled by then.
+        if (_stopping.IsCancellationRequested)
+        {
+            connection.CloseForShutdown();
+        }
+    }
+
+    private void CloseAllForShutdown()
+    {
+        var connections = new List<ClientConnection>(ConnectedCount);
+        CopyConnectionsTo(connections);
+        foreach (var connection in connections)
+        {
+            connection.CloseForShutdown();
         }
     }
 

@@ -77,41 +77,6 @@ public static partial class RealtimeApi
     /// Runs an accepted socket until it closes, whichever path upgraded it (<see cref="ConnectionUpgrade"/> or
     /// the HTTP endpoints above); <paramref name="aborted"/> fires when the connection is gone.
     /// </summary>
-    internal static async Task RunAsync(WebSocket socket, Peer peer, IServiceProvider services, SocketUpgrade upgrade, CancellationToken aborted)
-    {
-        var relay = services.GetRequiredService<InProcessRelay>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RealtimeApi));
-        var connection = new ClientConnection(socket, peer, upgrade, services.GetRequiredService<ChatWriter>(),
-            new SendBudget(services.GetRequiredService<IOptions<RateLimitOptions>>().Value.SendsPerSocket, services.GetRequiredService<TimeProvider>()),
-            services.GetRequiredService<IOptions<LimitOptions>>().Value, logger);
-        relay.Register(connection);
-        services.GetRequiredService<ConnectionHeartbeat>().Watch(connection);
-        using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
-            .Register(connection.CloseForShutdown);
-        LogConnected(logger, peer.Party, upgrade, relay.ConnectedCount);
-        try
-        {
-            await connection.RunAsync(services.GetRequiredService<IChatStore>(), aborted);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // After the upgrade there is no response to write: log the kind of failure and drop the socket.
-            LogSocketFailed(logger, e, peer.Party);
-            socket.Abort();
-        }
-        finally
-        {
-            relay.Unregister(connection);
-            LogDisconnected(logger, peer.Party, socket.CloseStatus);
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Debug, "A {Party} socket connected, upgraded by the {Upgrade} path ({Connected} connected)")]
-    private static partial void LogConnected(ILogger logger, Party party, SocketUpgrade upgrade, int connected);
-
-    [LoggerMessage(3, LogLevel.Error, "A {Party} socket failed and was aborted")]
-    private static partial void LogSocketFailed(ILogger logger, Exception exception, Party party);
-
-    [LoggerMessage(2, LogLevel.Debug, "A {Party} socket closed with {CloseStatus}")]
-    private static partial void LogDisconnected(ILogger logger, Party party, WebSocketCloseStatus? closeStatus);
+    internal static Task RunAsync(WebSocket socket, Peer peer, IServiceProvider services, SocketUpgrade upgrade, CancellationToken aborted) =>
+        new ClientConnection(socket, peer, upgrade, services.GetRequiredService<RealtimeServices>()).RunAsync(aborted);
 }
