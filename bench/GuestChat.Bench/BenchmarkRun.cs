@@ -5,6 +5,7 @@ using GuestChat.Bench.Clients;
 using GuestChat.Bench.ColdStart;
 using GuestChat.Bench.Hosting;
 using GuestChat.Bench.Idle;
+using GuestChat.Bench.Measurement;
 using GuestChat.Bench.Relay;
 using GuestChat.Bench.Reporting;
 
@@ -185,9 +186,13 @@ public static class BenchmarkRun
     {
         var keep = options.Runs("relay") ? Math.Min(options.IdleDuringRelay, target.Idle.Count) : 0;
         var counts = options.Runs("idle") ? options.IdleCounts : [];
-        var (idleResults, kept) = await IdleScenario.RunAsync(target, counts, socketCap, keep,
+        // The peer is Node: only GuestChat's heap can be counted.
+        Func<CancellationToken, Task<HeapCensus>>? census = target.Name == "guestchat"
+            ? token => HeapCensus.TakeAsync(target.ProcessId, TimeSpan.FromSeconds(options.Quick ? 30 : 90), token)
+            : null;
+        var (idleResults, heap, kept) = await IdleScenario.RunAsync(target, counts, socketCap, keep,
             options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(3), options.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(15),
-            connector, progress, cancellationToken);
+            census, connector, progress, cancellationToken);
         try
         {
             foreach (var idle in idleResults)
@@ -197,6 +202,10 @@ public static class BenchmarkRun
                     ("bytes_per_socket", Math.Round(idle.BytesPerSocket)), ("marginal_bytes_per_socket", Math.Round(idle.MarginalBytesPerSocket)),
                     ("sockets_per_gib", idle.BytesPerSocket <= 0 ? double.NaN : Math.Round(1073741824 / idle.BytesPerSocket)),
                     ("capped_by", idle.CappedBy), ("idle_cpu_pct", idle.CpuPercent));
+            }
+            if (heap is not null)
+            {
+                AddHeap(report, heap);
             }
             if (!options.Runs("relay")) return;
             var scenario = target.Name == "guestchat" ? "relay" : "peer";
@@ -223,6 +232,25 @@ public static class BenchmarkRun
         ("pairs", pairs), ("idle", idle), ("duration_s", step.DurationSeconds),
         ("runs", step.RunsP99Ms.Count), ("p99_runs_ms", string.Join('/', step.RunsP99Ms.Select(p99 => BenchReport.Format(p99)))),
     ];
+
+    /// <summary>
+    /// The live heap per idle socket, and the types that make it up: those with at least one object per two sockets
+    /// closed between the two censuses, largest first.
+    /// </summary>
+    private static void AddHeap(BenchReport report, IdleHeap heap)
+    {
+        var closed = heap.Sockets - heap.SocketsAfter;
+        report.Add("heap", ("target", heap.Target), ("sockets", heap.Sockets), ("sockets_after", heap.SocketsAfter),
+            ("live_mb", heap.With.LiveBytes / 1048576.0), ("live_mb_after", heap.After.LiveBytes / 1048576.0),
+            ("live_bytes_per_socket", Math.Round(heap.BytesPerSocket)), ("objects_per_socket", heap.ObjectsPerSocket));
+        foreach (var (type, added) in heap.With.Beyond(heap.After, closed / 2).Take(HeapTypesReported))
+        {
+            report.Add("heap-type", ("target", heap.Target), ("bytes_per_socket", Math.Round(added.Bytes / (double)closed)),
+                ("objects_per_socket", added.Count / (double)closed), ("type", type.Replace(' ', '_')));
+        }
+    }
+
+    private const int HeapTypesReported = 25;
 
     /// <summary>GuestChat beside the peer: the best sustained rate with p99 ≤ 50 ms, and p99 at each rate both ran.</summary>
     private static void AddComparison(BenchReport report, List<RelayStepResult> results)

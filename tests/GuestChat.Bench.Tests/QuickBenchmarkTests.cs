@@ -61,6 +61,17 @@ public sealed class QuickBenchmarkTests
         }
         Assert.Contains(lines, line => line.Scenario == "relay-vs-peer" && line.Fields["rate"] == "200");
 
+        // The live heap per idle socket, GuestChat's only (the peer is Node): counted with the 20 sockets open and
+        // again with none (the relay's 20 reopen after), each socket's connection object among the types.
+        var heap = Assert.Single(lines, line => line.Scenario == "heap");
+        Assert.Equal("guestchat", heap.Fields["target"]);
+        Assert.Equal(20, heap.Number("sockets"));
+        Assert.Equal(0, heap.Number("sockets_after"));
+        Assert.True(heap.Number("live_bytes_per_socket") > 0);
+        var connections = Assert.Single(lines, line => line.Scenario == "heap-type" && line.Fields["type"] == "GuestChat.Server.Realtime.ClientConnection");
+        Assert.InRange(connections.Number("objects_per_socket"), 0.9, 1.0);
+        Assert.True(connections.Number("bytes_per_socket") > 0);
+
         var pages = lines.Where(line => line.Scenario == "guest-page").ToList();
         Assert.Equal(["loopback", "loopback_cpu4x"], pages.Select(page => page.Fields["condition"]));
         Assert.All(pages, page =>
