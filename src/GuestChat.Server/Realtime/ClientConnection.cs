@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using GuestChat.Protocol;
 using GuestChat.Server.Chats;
-using GuestChat.Server.Configuration;
 
 namespace GuestChat.Server.Realtime;
 
@@ -33,7 +32,6 @@ public sealed partial class ClientConnection
 
     private readonly WebSocket _socket;
     private readonly RealtimeServices _services;
-    private readonly ILogger _logger;
     private SendBudget _budget;
 
     /// <summary>Guards the send side's state below.</summary>
@@ -78,7 +76,6 @@ public sealed partial class ClientConnection
         Upgrade = upgrade;
         _services = services;
         _budget = new SendBudget(services.SendsPerSocket, services.Clock);
-        _logger = services.Logger;
     }
 
     public Peer Peer { get; }
@@ -115,7 +112,7 @@ public sealed partial class ClientConnection
         }
         if (full)
         {
-            LogQueueOverflow(Peer.Party);
+            LogQueueOverflow(_services.Logger, Peer.Party);
             Close(TryAgainLater, "too slow", dropQueued: true);
             return false;
         }
@@ -333,7 +330,7 @@ public sealed partial class ClientConnection
         var relay = _services.Relay;
         relay.Register(this);
         _services.Heartbeat.Watch(this);
-        LogConnected(Peer.Party, Upgrade, relay.ConnectedCount);
+        LogConnected(_services.Logger, Peer.Party, Upgrade, relay.ConnectedCount);
         // One registration for the connection's life, rather than one per read and write.
         using var abort = aborted.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), _socket);
         try
@@ -367,7 +364,7 @@ public sealed partial class ClientConnection
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // After the upgrade there is no response to write: log the kind of failure and drop the socket.
-            LogSocketFailed(e, Peer.Party);
+            LogSocketFailed(_services.Logger, e, Peer.Party);
             _socket.Abort();
         }
         finally
@@ -376,7 +373,7 @@ public sealed partial class ClientConnection
             _closeDeadline?.Dispose();
             Volatile.Write(ref _ended, true);
             relay.Unregister(this);
-            LogDisconnected(Peer.Party, _socket.CloseStatus);
+            LogDisconnected(_services.Logger, Peer.Party, _socket.CloseStatus);
         }
     }
 
@@ -397,7 +394,7 @@ public sealed partial class ClientConnection
             }
             if (last > 0)
             {
-                // Live frames queued meanwhile may repeat these: the send loop skips them.
+                // Live frames queued meanwhile may repeat these: whoever writes them skips them (AlreadySent).
                 (_backlogSent ??= [])[chat.Id] = last;
             }
             var delivered = Peer.Party == Party.Member
@@ -441,7 +438,7 @@ public sealed partial class ClientConnection
             }
             if (message.TooLarge)
             {
-                LogFrameRefused("too-large", message.Count);
+                LogFrameRefused(_services.Logger, "too-large", message.Count);
                 Close(WebSocketCloseStatus.MessageTooBig, "frame too large", dropQueued: true);
                 return true;
             }
@@ -530,7 +527,7 @@ public sealed partial class ClientConnection
             case ClientPongFrame:
                 break; // heard: that is all a pong is for
             default:
-                LogFrameRefused(ErrorCodes.InvalidFrame, message.Length);
+                LogFrameRefused(_services.Logger, ErrorCodes.InvalidFrame, message.Length);
                 TrySend(new ErrorFrame(ErrorCodes.InvalidFrame));
                 Close(WebSocketCloseStatus.InvalidPayloadData, "invalid frame", dropQueued: false);
                 break;
@@ -555,7 +552,7 @@ public sealed partial class ClientConnection
             : null;
         if (refusal is not null)
         {
-            LogFrameRefused(refusal, size);
+            LogFrameRefused(_services.Logger, refusal, size);
             TrySend(new ErrorFrame(refusal, send.ClientId, chat));
             return;
         }
@@ -566,17 +563,17 @@ public sealed partial class ClientConnection
     }
 
     [LoggerMessage(3, LogLevel.Debug, "A {Party} socket connected, upgraded by the {Upgrade} path ({Connected} connected)")]
-    private partial void LogConnected(Party party, SocketUpgrade upgrade, int connected);
+    private static partial void LogConnected(ILogger logger, Party party, SocketUpgrade upgrade, int connected);
 
     [LoggerMessage(4, LogLevel.Error, "A {Party} socket failed and was aborted")]
-    private partial void LogSocketFailed(Exception exception, Party party);
+    private static partial void LogSocketFailed(ILogger logger, Exception exception, Party party);
 
     [LoggerMessage(5, LogLevel.Debug, "A {Party} socket closed with {CloseStatus}")]
-    private partial void LogDisconnected(Party party, WebSocketCloseStatus? closeStatus);
+    private static partial void LogDisconnected(ILogger logger, Party party, WebSocketCloseStatus? closeStatus);
 
     [LoggerMessage(1, LogLevel.Warning, "Closing a {Party} socket whose send queue is full")]
-    private partial void LogQueueOverflow(Party party);
+    private static partial void LogQueueOverflow(ILogger logger, Party party);
 
     [LoggerMessage(2, LogLevel.Debug, "Refused a frame: {Reason} ({Size} bytes)")]
-    private partial void LogFrameRefused(string reason, int size);
+    private static partial void LogFrameRefused(ILogger logger, string reason, int size);
 }

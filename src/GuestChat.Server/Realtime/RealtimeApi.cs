@@ -14,7 +14,7 @@ namespace GuestChat.Server.Realtime;
 /// cookie, from our own origin only. <see cref="ConnectionHeartbeat"/> closes dead sockets (by default a client
 /// silent for 15 s is pinged and has 15 s to answer).
 /// </summary>
-public static partial class RealtimeApi
+public static class RealtimeApi
 {
     private static readonly System.Security.Claims.ClaimsPrincipal s_nobody = new();
 
